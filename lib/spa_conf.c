@@ -1,0 +1,2 @@
+/* spa_conf.c - placeholder; filled in by its owner. */
+#include "spa_conf.h"

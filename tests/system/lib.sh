@@ -1,0 +1,78 @@
+# tests/system/lib.sh - sourced by every system test.
+#
+# A system test is an executable tests/system/NN-name.sh that sources this
+# file, prints one TAP line per check ("ok - what" / "not ok - what") and
+# cleans up everything it made (namespaces, processes, files) in at_exit
+# handlers, which run also when it fails or is interrupted.
+#
+# Environment (set by tests/run; defaults let a script run alone):
+#   SPA_SRC    absolute source directory
+#   SPA_BUILD  absolute build directory (binaries in $SPA_BUILD/spad/spad ...)
+#   SPA_TMP    scratch directory for this run
+#   SPA_MARIADB_SOCKET  socket of the throwaway MariaDB server (empty: none)
+set -u
+SPA_SRC=${SPA_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+SPA_BUILD=${SPA_BUILD:-$SPA_SRC/build}
+SPA_TMP=${SPA_TMP:-/tmp/spa-tests}
+mkdir -p "$SPA_TMP"
+SPA_TEST_NAME=$(basename "$0" .sh)
+T=$(mktemp -d "$SPA_TMP/$SPA_TEST_NAME.XXXXXX")
+chmod 0755 "$T"
+_spa_fail=0
+_spa_exit_cmds=()
+
+# at_exit CMD...: run CMD (as a string, via eval) on exit, last registered first.
+at_exit() { _spa_exit_cmds=("$*" "${_spa_exit_cmds[@]}"); }
+_spa_on_exit() {
+	local c
+	for c in "${_spa_exit_cmds[@]}"; do eval "$c" >/dev/null 2>&1 || true; done
+	rm -rf "$T"
+}
+trap _spa_on_exit EXIT
+trap 'exit 130' INT TERM
+
+ok()   { echo "ok - $*"; }
+nok()  { echo "not ok - $*"; _spa_fail=1; }
+# check DESC CMD...: ok if CMD exits 0.  check_fail DESC CMD...: ok if CMD exits non-zero.
+check()      { local d=$1; shift; if "$@" >>"$T/log" 2>&1; then ok "$d"; else nok "$d"; fi; }
+check_fail() { local d=$1; shift; if "$@" >>"$T/log" 2>&1; then nok "$d"; else ok "$d"; fi; }
+# check_eq DESC EXPECTED ACTUAL
+check_eq()   { if [ "$2" = "$3" ]; then ok "$1"; else nok "$1 (expected '$2', got '$3')"; fi; }
+# skip DESC WHY: a check that cannot run here; counted as a failure by tests/run.
+skip_nok()   { nok "$1 # cannot run: $2"; }
+# finish: end the script with the right status.
+finish() { exit $_spa_fail; }
+
+# ns_add NAME: create a network namespace (removed on exit) with loopback up.
+# Use a name unique to your test (prefix it with the test's number).
+ns_add() {
+	ip netns del "$1" 2>/dev/null || true
+	ip netns add "$1" || return 1
+	at_exit "ip netns del '$1'"
+	ip -n "$1" link set lo up
+}
+# veth_pair NS1 IF1 ADDR1/LEN NS2 IF2 ADDR2/LEN: join two namespaces.
+veth_pair() {
+	ip link add "$2" netns "$1" type veth peer name "$5" netns "$4" || return 1
+	ip -n "$1" addr add "$3" dev "$2"
+	ip -n "$4" addr add "$6" dev "$5"
+	ip -n "$1" link set "$2" up
+	ip -n "$4" link set "$5" up
+}
+# in_ns NS CMD...: run CMD in namespace NS.
+in_ns() { local n=$1; shift; ip netns exec "$n" "$@"; }
+# wait_for SECONDS CMD...: poll CMD every 50 ms until it succeeds or time runs out.
+wait_for() {
+	local end=$(( $(date +%s%N) + $1 * 1000000000 )); shift
+	while ! "$@" >/dev/null 2>&1; do
+		[ "$(date +%s%N)" -lt "$end" ] || return 1
+		sleep 0.05
+	done
+}
+# bg_start NAME CMD...: start CMD in the background, killed on exit; pid in $BG_PID.
+bg_start() {
+	local n=$1; shift
+	"$@" >"$T/$n.out" 2>&1 &
+	BG_PID=$!
+	at_exit "kill $BG_PID; sleep 0.2; kill -9 $BG_PID"
+}
