@@ -158,7 +158,7 @@ void spa_ctl_addf(struct spa_ctl_writer *w, const char *key, const char *fmt, ..
 	__attribute__((format(printf, 3, 4)));
 void spa_ctl_record(struct spa_ctl_writer *w);
 /*
- * Fill in the length prefix; *frame/*len point at the whole frame inside w.
+ * Fill in the length prefix; *frame and *len point at the whole frame inside w.
  * 0 or the first error recorded (w->err).
  */
 int spa_ctl_finish(struct spa_ctl_writer *w, const uint8_t **frame, size_t *len);
