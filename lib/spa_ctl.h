@@ -90,6 +90,7 @@ struct spa_ctl_msg {
 	size_t nrecords;	/* number of "-" lines */
 	struct spa_ctl_field *field;	/* nfields entries, in order */
 	char *text;		/* owned copy of the body, '\n' -> '\0' */
+	size_t textlen;
 };
 
 /* A message being built, with its frame header; no allocation. */
@@ -98,6 +99,7 @@ struct spa_ctl_writer {
 	struct spa_buf b;
 	size_t nfields;
 	size_t nrecords;
+	size_t rec_start;	/* frame offset where the current record's fields begin */
 	int err;		/* first error; later calls do nothing */
 	int done;		/* spa_ctl_finish ran */
 };
