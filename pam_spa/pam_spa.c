@@ -17,6 +17,8 @@
  * default 3000), strict, debug.  Any other option is logged and denies: a
  * typo must not open anything.
  */
+#include "config.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
