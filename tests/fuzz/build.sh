@@ -34,7 +34,7 @@ fi
 
 # The parsers and codec only: no program, no backend.
 libsrc="$src/lib/spa_err.c $src/lib/spa_buf.c $src/lib/spa_crypto.c $src/lib/spa_pkt.c
-	$src/lib/spa_util.c $src/lib/spa_conf.c"
+	$src/lib/spa_util.c $src/lib/spa_conf.c $src/lib/spa_ctl.c"
 flags="-g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
 	-fno-sanitize-recover=undefined -I$cfg -I$src/lib"
 ocflags=$(pkg-config --cflags openssl 2>/dev/null)
