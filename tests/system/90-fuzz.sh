@@ -19,7 +19,7 @@ if ! "$FUZZ/build.sh" "$T/out" "$SPA_BUILD" >"$T/build.log" 2>&1; then
 fi
 for t in $targets; do
 	mkdir -p "$T/corpus/$t" "$T/crash/$t"
-	cp "$FUZZ/corpus/$t"/* "$T/corpus/$t/"
+	cp "$FUZZ/corpus/$t"/* "$T/corpus/$t/" 2>/dev/null
 	opts="-rss_limit_mb=2048 -timeout=10 -print_final_stats=1"
 	dict=""
 	[ -f "$FUZZ/$t.dict" ] && dict="-dict=$FUZZ/$t.dict"
