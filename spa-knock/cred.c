@@ -331,7 +331,8 @@ cred_find(const char *dir, const char *host, char *out, size_t cap, char err[CRE
 	err[0] = '\0';
 	memset(&c, 0, sizeof(c));
 	if ((d = opendir(dir)) == NULL) {
-		snprintf(err, CRED_ERRLEN, "%s: %s", dir, strerror(errno));
+		if (errno != ENOENT)
+			snprintf(err, CRED_ERRLEN, "%.400s: %.80s", dir, strerror(errno));
 		return SPA_ERR_NO_CRED;
 	}
 	while ((de = readdir(d)) != NULL) {
