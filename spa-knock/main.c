@@ -197,6 +197,7 @@ main(int argc, char **argv)
 	uint8_t ip[16];
 
 	memset(&o, 0, sizeof(o));
+	opterr = 0;	/* one line of our own instead of getopt's plus the usage */
 	o.protocol = SPA_PROTO_TCP;
 	o.timeout_s = 20;
 	o.window_ms = 3000;
@@ -240,7 +241,9 @@ main(int argc, char **argv)
 		case OPT_SAVE_PWKEY: o.save_pwkey = 1; break;
 		case OPT_FORCE: force = 1; break;
 		case OPT_HOSTS: hosts = optarg; break;
-		default: usage(stderr); return KX_USAGE;
+		default:
+			knock_msg("unknown option or missing argument: '%s' (see --help)", argv[optind - 1]);
+			return KX_USAGE;
 		}
 	}
 	o.ip_url = url;
@@ -299,7 +302,7 @@ main(int argc, char **argv)
 		o.proxy = 1;
 	}
 	if (nargs != 2) {
-		usage(stderr);
+		knock_msg("expected HOST PORT (see --help)");
 		return KX_USAGE;
 	}
 	if (o.proxy && o.protocol != SPA_PROTO_TCP) {
