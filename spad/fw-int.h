@@ -35,7 +35,5 @@ extern const struct fw_ops fw_iptc_ops;
 
 /* 1 if the tuple's address is IPv4-mapped. */
 int fw_tuple_is_v4(const struct fw_tuple *t);
-/* Text form of a 16-byte address (dotted quad when mapped). */
-void fw_addr_format(const uint8_t addr[16], char *out, size_t outlen);
 
 #endif /* SPAD_FW_INT_H */

@@ -13,7 +13,6 @@
  * On start the chain is rebuilt in one transaction while the sets are kept:
  * grants still live in the kernel survive a restart or a reload as they are.
  */
-#include "config.h"
 
 #include <stdarg.h>
 #include <stdio.h>

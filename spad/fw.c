@@ -2,7 +2,6 @@
  * fw.c - backend dispatch and the small parsers every backend shares
  * (allowed networks, tuples, labels).
  */
-#include "config.h"
 
 #include <arpa/inet.h>
 #include <ctype.h>

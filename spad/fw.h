@@ -88,6 +88,9 @@ int fw_nets_parse(const char *text, struct fw_opts *o);
 /* 1 if addr (16 bytes) lies in net. */
 int fw_net_match(const struct fw_net *net, const uint8_t addr[16]);
 
+/* Text form of a 16-byte address (dotted quad when IPv4-mapped). */
+void fw_addr_format(const uint8_t addr[16], char *out, size_t outlen);
+
 /* Format t as "10.0.0.2:5000->22/tcp" into out. */
 void fw_tuple_format(const struct fw_tuple *t, char *out, size_t outlen);
 

@@ -9,7 +9,6 @@
  *   events            (process pending conntrack events, print "used TUPLE")
  *   close 0|1         (1: remove the rules; 0: leave them, as a crash would)
  */
-#include "config.h"
 
 #include <arpa/inet.h>
 #include <poll.h>
