@@ -137,6 +137,15 @@ net_knock(void *ctx, const uint8_t seed[32], uint64_t counter, const uint8_t new
 	rc = spa_client_send((struct sockaddr *)&n->srv, n->srvlen, &n->k);
 	spa_wipe(n->k.seed, sizeof(n->k.seed));
 	spa_wipe(n->k.new_seed, sizeof(n->k.new_seed));
+	if (rc == SPA_ERR_SYSTEM && (errno == EPERM || errno == ENOBUFS || errno == EAGAIN ||
+	    errno == EHOSTUNREACH || errno == ECONNREFUSED)) {
+		/* A local firewall or a full queue ate it: as good as lost on the way,
+		 * and the counter is already spent; the connect fails and we re-knock. */
+		if (n->o->verbose)
+			knock_msg("knock to %s port %u not sent: %s", n->c->server,
+			    (unsigned)n->c->spa_port, strerror(errno));
+		return 0;
+	}
 	if (rc != 0) {
 		snprintf(n->err, sizeof(n->err), "cannot send the knock to %s port %u: %s",
 		    n->c->server, (unsigned)n->c->spa_port,
