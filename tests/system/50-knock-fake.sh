@@ -110,7 +110,7 @@ check "IPv6: in sync" synced
 out=$(echo x | knock -c "$cred" --allow-ip 10.250.0.1 10.250.0.2 2222 2>>"$T/err")
 check "--allow-ip goes into the datagram" grep -q "ip=10.250.0.1" "$T/fake.out"
 check "send: knock only, exit 0" knock -c "$cred" send 10.250.0.2 2222
-check "send: the server accepted it" sh -c "tail -1 '$T/fake.out' | grep -q ^accept"
+check "send: the server accepted it" wait_for 3 sh -c "tail -1 '$T/fake.out' | grep -q ^accept"
 echo x | knock -c "$cred" 10.250.0.2 2222 >/dev/null 2>&1
 check "after send, a login still syncs" synced
 
