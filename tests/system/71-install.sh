@@ -16,7 +16,7 @@ mkvar() {
 	printf 'spa-print-var:\n\t@echo $(%s)\n' "$1" |
 		make --no-print-directory -s -C "$B" -f Makefile -f - spa-print-var
 }
-for v in bindir sbindir libdir includedir pkgconfigdir pamdir mandir systemdsystemunitdir docdir pkgdatadir; do
+for v in sysconfdir bindir sbindir libdir includedir pkgconfigdir pamdir mandir systemdsystemunitdir docdir pkgdatadir; do
 	printf -v "$v" '%s' "$(mkvar $v)"
 done
 # on NAME: 1 if configure enabled the automake conditional NAME.
@@ -36,7 +36,7 @@ fi
 
 # --- layout ------------------------------------------------------------------
 expect=()
-on BUILD_SPAD && expect+=("$sbindir/spad" "$systemdsystemunitdir/spad.service" "$docdir/spad.conf.example")
+on BUILD_SPAD && expect+=("$sbindir/spad" "$systemdsystemunitdir/spad.service" "$sysconfdir/spad/spad.conf.example")
 on BUILD_ADMIN && expect+=("$sbindir/spa-admin")
 expect+=("$bindir/spa-knock")
 on HAVE_PAM && expect+=("$pamdir/pam_spa.so")

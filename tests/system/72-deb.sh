@@ -28,6 +28,7 @@ if [ -f "$T/src/spa_${V}_${ARCH}.changes" ]; then
 	rc=$?
 	if [ $rc -eq 0 ]; then ok "lintian reports no error"; else
 		nok "lintian reports no error (status $rc)"; grep '^E:' "$T/lintian.log" | sed 's/^/# /'; fi
+	grep '^W:' "$T/lintian.log" | sed 's/^/# lintian: /'	# shown, not counted
 else
 	nok "lintian reports no error (no .changes file)"
 fi
@@ -58,7 +59,8 @@ W=$T/w; mkdir -p "$W"; chmod 0700 "$W"
 conf=$W/spad.conf
 sed -e "s|^db_path = .*|db_path = $W/spad.db|" -e "s|^server_key = .*|server_key = $W/server.key|" \
 	-e "s|^control_socket = .*|control_socket = $W/control.sock|" -e "s|^pid_file = .*|pid_file = $W/spad.pid|" \
-	-e "s|^user = .*|user = nobody|" "$R/etc/spad/spad.conf" >"$conf" 2>/dev/null
+	-e "s|^user = .*|user = nobody|" -e "/^pid_file =/d" "$R/etc/spad/spad.conf" >"$conf" 2>/dev/null
+echo "pid_file = $W/spad.pid" >>"$conf"
 export LD_LIBRARY_PATH=$R/usr/lib/$MA
 if [ -x "$R/usr/sbin/spa-admin" ]; then
 	check "the unpacked spa-admin initialises a store from the packaged schemas" \
