@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # 30-store-sqlite: spa-admin and the store on the SQLite backend (store-suite.sh).
+# spa-wrap: yes
 . "$(dirname "$0")/lib.sh"
 BACKEND=sqlite
 write_conf() { # FILE [NAME]

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # 31-store-mariadb: spa-admin and the store on the MariaDB backend
 # (store-suite.sh), against the throwaway server services.sh started.
+# spa-wrap: yes
 . "$(dirname "$0")/lib.sh"
 BACKEND=mariadb
 SOCK=${SPA_MARIADB_SOCKET:-}
@@ -9,6 +10,7 @@ if [ -z "$SOCK" ] || [ ! -S "$SOCK" ]; then
 	finish
 fi
 PWFILE=${SPA_MARIADB_PWFILE:-$(dirname "$SOCK")/pw}
+secret "$(cat "$PWFILE")"
 root() { mariadb --no-defaults --socket="$SOCK" -uroot "$@"; }
 write_conf() { # FILE [NAME]
 	local db=spa_test_${2:-main}

@@ -10,6 +10,15 @@
 #   SPA_BUILD  absolute build directory (binaries in $SPA_BUILD/spad/spad ...)
 #   SPA_TMP    scratch directory for this run
 #   SPA_MARIADB_SOCKET  socket of the throwaway MariaDB server (empty: none)
+#   SPA_PASS   "" (plain), asan or valgrind: which pass of tests/run this is
+#
+# Logs: at exit $T/log and $T/*.out (daemons' output) are copied to
+# $SPA_TMP/logs/[PASS/]NAME/ before $T is removed, so 99-no-secrets.sh can
+# search them.  A test that captures syslog should write it there too.
+#
+# Secrets: "secret VALUE..." registers every seed (hex), password, derived
+# password key (hex), database password and server key (hex) a test makes or
+# reads; 99-no-secrets.sh fails if any of them shows up in a log.
 set -u
 SPA_SRC=${SPA_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 SPA_BUILD=${SPA_BUILD:-$SPA_SRC/build}
@@ -26,7 +35,16 @@ at_exit() { _spa_exit_cmds=("$*" "${_spa_exit_cmds[@]}"); }
 _spa_on_exit() {
 	local c
 	for c in "${_spa_exit_cmds[@]}"; do eval "$c" >/dev/null 2>&1 || true; done
+	_spa_keep_logs
 	rm -rf "$T"
+}
+# Keep the logs of this run (the daemons are stopped by now).
+_spa_keep_logs() {
+	local d="$SPA_TMP/logs/${SPA_PASS:+$SPA_PASS/}$SPA_TEST_NAME" f
+	for f in "$T/log" "$T"/*.out; do
+		[ -f "$f" ] || continue
+		mkdir -p "$d" && cp -p "$f" "$d/" 2>/dev/null
+	done
 }
 trap _spa_on_exit EXIT
 trap 'exit 130' INT TERM
@@ -76,3 +94,30 @@ bg_start() {
 	BG_PID=$!
 	at_exit "kill $BG_PID; sleep 0.2; kill -9 $BG_PID"
 }
+
+# secret VALUE...: register values that must never appear in any log (one a
+# line in $SPA_TMP/secrets.list, 0600, after the test's name and a tab).
+# Hex values are searched case-insensitively.  Empty values are ignored.
+secret() {
+	local v
+	( umask 077; touch "$SPA_TMP/secrets.list" )
+	for v in "$@"; do
+		[ -n "$v" ] && printf '%s\t%s\n' "$SPA_TEST_NAME" "$v" >>"$SPA_TMP/secrets.list"
+	done
+	return 0
+}
+# secret_file FILE...: register the bytes of a key file, in hex.
+secret_file() {
+	local f
+	for f in "$@"; do [ -s "$f" ] && secret "$(od -An -tx1 -v "$f" | tr -d ' \n')"; done
+	return 0
+}
+# pw_key PASSWORD AID: the spa/1 derived password key in hex,
+# scrypt(password, "spa/1 " || AID, N=2^15, r=8, p=1, 32) (DESIGN: wire format).
+pw_key() {
+	python3 -c 'import hashlib, sys
+print(hashlib.scrypt(sys.argv[1].encode(), salt=b"spa/1 " + sys.argv[2].encode(),
+    n=1 << 15, r=8, p=1, maxmem=64 << 20, dklen=32).hex())' "$1" "$2"
+}
+# secret_password PASSWORD AID: register a password and its derived key.
+secret_password() { secret "$1" "$(pw_key "$1" "$2")"; }

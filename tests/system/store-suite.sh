@@ -7,6 +7,8 @@
 #   store_file_bytes   the raw bytes that hold the store (for the sealing check)
 #   bad_conf FILE      a spad.conf pointing at a store that cannot be reached
 # Every verb, every error path (exit status, one line on stderr, store unchanged).
+# Every seed, password, derived key and server key it makes or reads is
+# registered with "secret" (lib.sh) for 99-no-secrets.sh.
 
 ADMIN="$SPA_BUILD/spad/spa-admin"
 RACE="$SPA_BUILD/tests/store-race"
@@ -33,11 +35,13 @@ expect_fail() {
 # --- init -----------------------------------------------------------------
 check "$BACKEND: init creates key and schema" A init
 check_eq "$BACKEND: server key is 0600, 32 bytes" "600 32" "$(stat -c '%a %s' "$T/server.key")"
+secret_file "$T/server.key"
 expect_fail "init on an initialised store" 3 A init
 check_eq "$BACKEND: migrate on a current store is a no-op" "schema 2 (unchanged)" "$(A migrate 2>&1)"
 
 # --- add -------------------------------------------------------------------
 SEED=5eed5eed00112233445566778899aabbccddeeff00112233445566778899aabb
+secret "$SEED"; secret_password 'correct horse' alice
 out=$(A add --aid alice --seed $SEED --user alice,bob --ports tcp/22,udp/53 \
 	--password-file "$T/pw" --out "$T/alice.cred" --server gw.example 2>"$T/err")
 check_eq "$BACKEND: add prints the AID" alice "$out"
@@ -46,8 +50,15 @@ check_eq "$BACKEND: credential file format" \
 	"server = gw.example|spa_port = 62201|aid = alice|seed = $SEED|counter = 0" \
 	"$(grep -v '^#' "$T/alice.cred" | paste -sd'|')"
 check "$BACKEND: credential header names the AID" grep -q '^# spa-knock credential for alice, exported ' "$T/alice.cred"
-rid=$(printf 'x\n' | A add --user '*' --ports 2222 --any-ip --password-stdin 2>>"$T/log")
+rid=$(printf 'any-ip pw\n' | A add --user '*' --ports 2222 --any-ip --password-stdin 2>>"$T/log")
+secret_password 'any-ip pw' "$rid"
 check "$BACKEND: add without --aid makes a 32-hex-digit AID ($rid)" test "$(printf %s "$rid" | grep -cE '^[0-9a-f]{32}$')" = 1
+# The registered derived key is the one spa-admin used: verifier = HMAC(server key, key).
+check_eq "$BACKEND: verifier is HMAC-SHA256(server key, scrypt password key)" \
+	"$(python3 -c 'import hmac, hashlib, sys
+print(hmac.new(open(sys.argv[1], "rb").read(), bytes.fromhex(sys.argv[2]), hashlib.sha256).hexdigest())' \
+		"$T/server.key" "$(pw_key 'correct horse' alice)")" \
+	"$(store_sql "SELECT lower(hex(verifier)) FROM clients WHERE aid = 'alice'" | tail -1)"
 check "$BACKEND: list shows both" sh -c "'$ADMIN' -c '$C' list | grep -q '^alice .*enabled.*alice,bob.*tcp/22,udp/53' && '$ADMIN' -c '$C' list | grep -q '^$rid .*any-ip'"
 
 expect_fail "duplicate AID" 3 A add --aid alice --user alice --ports 22 --password-file "$T/pw"
@@ -83,6 +94,7 @@ check "$BACKEND: password absent from the store" sh -c "! grep -qa 'correct hors
 
 # --- passwd, enable/disable, set-seed, use-old-seed, remove ---------------------
 store_dump >"$T/d1"
+secret_password 'new pw' alice
 check "$BACKEND: passwd from stdin" sh -c "printf 'new pw\n' | '$ADMIN' -c '$C' passwd alice --password-stdin"
 store_dump >"$T/d2"
 check "$BACKEND: passwd changed the verifier" sh -c "! cmp -s '$T/d1' '$T/d2'"
@@ -94,9 +106,11 @@ check "$BACKEND: list shows enabled" sh -c "'$ADMIN' -c '$C' list | grep -q '^al
 expect_fail "disable unknown AID" 2 A disable nobody
 expect_fail "enable unknown AID" 2 A enable nobody
 S2=00000000000000000000000000000000000000000000000000000000000000ff
+secret "$S2"
 check "$BACKEND: set-seed HEX" A set-seed alice $S2
 check "$BACKEND: set-seed took" sh -c "'$ADMIN' -c '$C' show alice --show-secrets | grep -q '^seed = $S2'"
 new=$(A set-seed alice 2>>"$T/log")
+secret "$new"
 check "$BACKEND: set-seed without HEX prints the new seed" sh -c "'$ADMIN' -c '$C' show alice --show-secrets | grep -q '^seed = $new\$'"
 expect_fail "set-seed bad hex" 1 A set-seed alice 1234
 expect_fail "set-seed all-zero seed" 1 A set-seed alice 0000000000000000000000000000000000000000000000000000000000000000
@@ -105,10 +119,12 @@ expect_fail "use-old-seed without a previous seed" 2 A use-old-seed alice
 expect_fail "use-old-seed unknown AID" 2 A use-old-seed nobody
 
 # --- the racing update (two processes, exactly one winner per round) -----------
+secret_password 'correct horse' racer
 check "$BACKEND: add racer" A add --aid racer --user '*' --ports 22 --password-file "$T/pw"
 if out=$("$RACE" "$C" racer 200 2>&1); then ok "$BACKEND: racing knock update: $out"; else nok "$BACKEND: racing knock update: $out"; fi
 check "$BACKEND: racer's audit rows are there" sh -c "'$ADMIN' -c '$C' show racer --audit 3 | grep -c '^knock = ' | grep -qx 3"
 prev=$(A show racer --show-secrets | sed -n 's/^prev_seed = //p')
+secret "$prev" "$(A show racer --show-secrets | sed -n 's/^seed = //p')"
 check "$BACKEND: use-old-seed" A use-old-seed racer
 check_eq "$BACKEND: use-old-seed made prev_seed current" "$prev" "$(A show racer --show-secrets | sed -n 's/^seed = //p')"
 check_eq "$BACKEND: export carries the accepted counter" "counter = 200" "$(A export racer --out - | grep '^counter')"
@@ -120,6 +136,7 @@ expect_fail "remove unknown AID" 2 A remove "$rid"
 bad_conf "$T/bad.conf"
 expect_fail "unreachable store" 4 "$ADMIN" -c "$T/bad.conf" list
 head -c 32 /dev/urandom >"$T/other.key"; chmod 600 "$T/other.key"
+secret_file "$T/other.key"
 sed "s|^server_key = .*|server_key = $T/other.key|" "$C" >"$T/otherkey.conf"
 expect_fail "wrong server key cannot open the seeds" 4 "$ADMIN" -c "$T/otherkey.conf" list
 sed "s|^server_key = .*|server_key = $T/missing.key|" "$C" >"$T/nokey.conf"
@@ -152,4 +169,11 @@ for v in grants status allow established; do
 done
 for v in init migrate add passwd remove set-seed use-old-seed enable disable list show export grants status allow established; do
 	check "$BACKEND: $v --help" sh -c "'$ADMIN' $v --help | grep -q '^usage: spa-admin'"
+done
+
+# --- every seed left in the stores, including those spa-admin made itself ------------
+for cf in "$C" "$C1"; do
+	for aid in $("$ADMIN" -c "$cf" list 2>/dev/null | awk 'NR > 1 {print $1}'); do
+		secret $("$ADMIN" -c "$cf" show "$aid" --show-secrets 2>/dev/null | sed -n 's/^\(prev_\)\{0,1\}seed = //p')
+	done
 done
