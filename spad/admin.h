@@ -11,7 +11,9 @@
  *   3  already exists: a client with that AID, or (init) an initialised store.
  *   4  store unusable: cannot reach or open it, not initialised, a schema
  *      version this spa-admin does not know, or a server key file that is
- *      missing or bad (or does not open the stored seeds).
+ *      missing or bad (or does not open the stored seeds); a SQLite store
+ *      that cannot be written or that another process keeps locked for longer
+ *      than the busy timeout (10 s); the MariaDB server gone or not answering.
  *   5  internal error: out of memory, a failed write, a store error.
  *   6  the verb needs spad's control socket, which is not available
  *      (grants, status, allow, established).

@@ -142,7 +142,13 @@ static int
 my_open(struct store *st, const struct spad_config *cfg, int create)
 {
 	MYSQL *m;
-	unsigned timeout = 5;
+	/*
+	 * Bounded waits: a server that is down fails the connect within 5 s, one
+	 * that hangs (frozen, overloaded, a dead network path) fails each read or
+	 * write within 10 s instead of blocking spa-admin or spad forever.  Row
+	 * lock waits end first (5 s, below) so they report "busy", not "lost".
+	 */
+	unsigned timeout = 5, io_timeout = 10;
 
 	(void)create;	/* the database itself is made by the DBA: CREATE DATABASE + GRANT */
 	m = mysql_init(NULL);
@@ -150,6 +156,8 @@ my_open(struct store *st, const struct spad_config *cfg, int create)
 		return store_fail(st, SPA_ERR_NOMEM, "mariadb: out of memory");
 	st->be = m;
 	mysql_options(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_options(m, MYSQL_OPT_READ_TIMEOUT, &io_timeout);
+	mysql_options(m, MYSQL_OPT_WRITE_TIMEOUT, &io_timeout);
 	mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	if (mysql_real_connect(m, cfg->db_host, cfg->db_user, cfg->db_password, cfg->db_name,
 	    cfg->db_port, cfg->db_socket, CLIENT_FOUND_ROWS) == NULL)
@@ -158,7 +166,7 @@ my_open(struct store *st, const struct spad_config *cfg, int create)
 		    cfg->db_host ? cfg->db_host : "localhost", cfg->db_socket ? "" : ":",
 		    cfg->db_socket ? "" : (cfg->db_port ? "port" : "default port"),
 		    cfg->db_name ? cfg->db_name : "", mysql_error(m));
-	return 0;
+	return my_simple(st, "SET SESSION innodb_lock_wait_timeout = 5", "lock wait timeout");
 }
 
 static void

@@ -17,14 +17,32 @@
 
 #define DB(st) ((sqlite3 *)(st)->be)
 
+#define SQ_BUSY_MS 10000	/* how long a writer waits for another's lock */
+
+/*
+ * A failure as an SPA_ERR_* code: a lock held beyond the busy timeout is
+ * STORE_BUSY, a file or directory we may not write (read-only mount,
+ * permissions) is STORE_CONNECT, "store unusable", not an internal error.
+ */
 static int
 sq_fail(struct store *st, int code, const char *what)
 {
-	int e = sqlite3_errcode(DB(st));
+	const char *hint = "";
 
-	if (e == SQLITE_BUSY || e == SQLITE_LOCKED)
+	switch (sqlite3_errcode(DB(st))) {
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
 		code = SPA_ERR_STORE_BUSY;
-	return store_fail(st, code, "sqlite: %s: %s", what, sqlite3_errmsg(DB(st)));
+		hint = " (another process held it longer than the 10 s busy timeout)";
+		break;
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PERM:
+		code = SPA_ERR_STORE_CONNECT;
+		hint = " (the store file or its directory is not writable)";
+		break;
+	}
+	return store_fail(st, code, "sqlite: %s: %s%s", what, sqlite3_errmsg(DB(st)), hint);
 }
 
 static int
@@ -51,7 +69,7 @@ sq_open(struct store *st, const struct spad_config *cfg, int create)
 		return SPA_ERR_STORE_CONNECT;
 	}
 	st->be = db;
-	sqlite3_busy_timeout(db, 10000);
+	sqlite3_busy_timeout(db, SQ_BUSY_MS);
 	sqlite3_extended_result_codes(db, 0);
 	/* A quick read proves the file is a database at all. */
 	if (sqlite3_exec(db, "PRAGMA foreign_keys = ON; SELECT count(*) FROM sqlite_master",

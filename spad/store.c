@@ -54,8 +54,9 @@ store_key_load(const char *path, uint8_t key[STORE_KEY_LEN], char err[STORE_ERRL
 
 	rc = spa_file_read(path, 4096, 1, &data, &len);
 	if (rc != 0) {
-		snprintf(err, STORE_ERRLEN, "%s: server key: %s%s%s", path, spa_strerror(rc),
-		    rc == SPA_ERR_SYSTEM ? ": " : "", rc == SPA_ERR_SYSTEM ? strerror(errno) : "");
+		/* "No such file or directory" says more than "system call failed" */
+		snprintf(err, STORE_ERRLEN, "%s: server key: %s", path,
+		    rc == SPA_ERR_SYSTEM ? strerror(errno) : spa_strerror(rc));
 		rc = SPA_ERR_KEYFILE;
 		goto out;
 	}
@@ -370,7 +371,19 @@ store_client_add(struct store *st, const struct store_client *c)
 	r.counter = c->counter;
 	r.created = r.updated = (int64_t)time(NULL);
 	r.last_seen = 0;
+	/*
+	 * In a transaction although it is one statement: when the server hangs
+	 * and we give up (read timeout), an INSERT already sent would still be
+	 * applied once the server wakes up, after we reported failure; an
+	 * unanswered BEGIN leaves nothing behind.
+	 */
+	if ((rc = st->ops->begin(st)) != 0)
+		return rc;
 	rc = st->ops->row_insert(st, &r);
+	if (rc == 0)
+		rc = st->ops->commit(st);
+	else
+		st->ops->rollback(st);
 	if (rc == SPA_ERR_EXISTS)
 		store_fail(st, rc, "client %s exists already", c->aid);
 	return rc;
@@ -400,9 +413,15 @@ store_client_remove(struct store *st, const char *aid)
 
 	if ((rc = check_aid(st, aid)) != 0)
 		return rc;
+	if ((rc = st->ops->begin(st)) != 0)	/* see store_client_add */
+		return rc;
 	rc = st->ops->row_delete(st, aid, &changed);
 	if (rc == 0 && changed == 0)
 		rc = store_fail(st, SPA_ERR_NOT_FOUND, "no client %s", aid);
+	if (rc == 0)
+		rc = st->ops->commit(st);
+	else
+		st->ops->rollback(st);
 	return rc;
 }
 

@@ -8,6 +8,10 @@
 # Once spad serves its control socket (the "check" verb), switch this test to
 # a running spad in a namespace with a real knock, and keep the fake only for
 # the answers spad never gives (garbage, silence).
+#
+# Secrets (99-no-secrets.sh): none so far; pam_spa holds no key and the fake
+# spad none either.  With a real spad, register its seeds, the client's
+# password and derived key and the server key with "secret" (lib.sh).
 . "$(dirname "$0")/lib.sh"
 
 MOD="$SPA_BUILD/pam_spa/.libs/pam_spa.so"
