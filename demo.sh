@@ -47,7 +47,7 @@ SVC=sshd-spademo             # sshd's program name = its PAM service name
 PAMFILE=/etc/pam.d/$SVC
 LABEL=spademo                # spad's nftables table: inet spademo
 MARK="written by spa demo.sh, removed when it ends"
-T=""; created_user=0 created_pam=0 created_runsshd=0 cleaned=0
+T=""; owned=0 created_user=0 created_pam=0 created_runsshd=0 cleaned=0
 PIDS=()
 
 say() { printf '%s\n' "$*"; }
@@ -55,7 +55,7 @@ die() { say "demo.sh: $*" >&2; exit 2; }
 
 # --- cleanup (EXIT, INT, TERM) -----------------------------------------------
 cleanup() {
-	[ "$cleaned" = 1 ] && return
+	[ "$cleaned" = 1 ] || [ "$owned" = 0 ] && return
 	cleaned=1
 	local p n
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
@@ -76,6 +76,19 @@ trap 'say; say "demo.sh: interrupted, cleaning up"; exit 130' INT
 trap 'exit 143' TERM
 
 [ "$(id -u)" -eq 0 ] || die "run me as root (sudo ./demo.sh): I create network namespaces, a user and a PAM service"
+# one demo at a time (fixed names): the lock is on this script itself
+exec 9<"$0"
+flock -w 90 9 || die "another demo.sh is still running"
+owned=1   # from here on the names above are ours, and cleanup removes them
+# what a killed run (kill -9) may have left behind is ours to remove; anything else is not
+if getent passwd $DUSER >/dev/null; then
+	getent passwd $DUSER | grep -q "spa demo.sh" || die "a user '$DUSER' exists and is not the demo's: remove it or edit DUSER"
+	userdel $DUSER 2>/dev/null
+fi
+if [ -f "$PAMFILE" ]; then
+	grep -q "$MARK" "$PAMFILE" || die "$PAMFILE exists and is not the demo's"
+fi
+for n in $NS $NC; do ip netns del "$n" 2>/dev/null; done
 
 # --- Debian packages ---------------------------------------------------------
 PKGS="iproute2 nftables openssh-server openssh-client libpam-modules passwd procps coreutils"
@@ -137,8 +150,12 @@ run() {
 	local where=$1 cmd=$2 ns
 	case $where in client) ns=$NC ;; server) ns=$NS ;; esac
 	say "  [$where]\$ $cmd"
-	OUT=$(cd "$T" && ip netns exec "$ns" setsid -w bash -c "$cmd" </dev/null 2>&1)
+	# in the background and waited for: a Ctrl-C then ends the wait and runs
+	# the INT trap at once, whatever the command does with its own SIGINT
+	(cd "$T" && exec ip netns exec "$ns" bash -c "$cmd") </dev/null >"$T/.out" 2>&1 &
+	wait $!
 	RC=$?
+	OUT=$(cat "$T/.out")
 	[ -z "$OUT" ] || printf '%s\n' "$OUT" | indent
 	[ "$RC" = 0 ] || say "      (exit status $RC)"
 }
@@ -160,7 +177,6 @@ T=$(mktemp -d /tmp/spa-demo.XXXXXX) || die "mktemp failed"
 chmod 0755 "$T"   # the demo user's sshd child reads its authorized_keys below it
 umask 077
 note "working directory $T (removed at the end); binaries from $SPA_BUILD"
-for n in $NS $NC; do ip netns del "$n" 2>/dev/null; done   # left over from a killed run
 setup_ok ip netns add $NC
 setup_ok ip netns add $NS
 setup_ok ip link add spaXc0 netns $NC type veth peer name spaXs0 netns $NS
@@ -199,17 +215,14 @@ run server "spa-admin -c spad.conf export demo --out demo.cred --server $SA"
 note "demo.cred (0600) is the client's credential; both namespaces share this filesystem"
 
 # spad in the server namespace, in the foreground, its log in spad.log
-ip netns exec $NS "$SPAD" -f -c "$T/spad.conf" >"$T/spad.log" 2>&1 &
+# (own session: a Ctrl-C reaches the demo, whose cleanup then stops spad and sshd)
+setsid ip netns exec $NS "$SPAD" -f -c "$T/spad.conf" >"$T/spad.log" 2>&1 &
 PIDS+=($!)
 say "  [server]\$ spad -f -c spad.conf &        (log: spad.log)"
 wait_for 10 test -S "$T/ctl.sock" || { indent <"$T/spad.log"; die "spad did not start"; }
 grep 'event=start' "$T/spad.log" | indent
 
 # the demo user, with a key pair for public-key login
-if getent passwd $DUSER >/dev/null; then
-	getent passwd $DUSER | grep -q "spa demo.sh" || die "a user '$DUSER' exists and is not the demo's: remove it or edit DUSER"
-	userdel $DUSER 2>/dev/null   # left over from a killed run
-fi
 mkdir -m 0755 "$T/home" "$T/authorized_keys"
 setup_ok useradd --system --no-create-home --home-dir "$T/home" --shell /bin/sh \
 	--comment "temporary user of spa demo.sh" $DUSER
@@ -222,9 +235,6 @@ note "user $DUSER created (removed at the end), public-key login with key ./id"
 
 # sshd: own config, host key and port 22 in the server namespace, UsePAM yes.
 # OpenSSH names its PAM service after its program name: run it as sshd-spademo.
-if [ -f "$PAMFILE" ]; then
-	grep -q "$MARK" "$PAMFILE" || die "$PAMFILE exists and is not the demo's"
-fi
 pamline=$(grep -v '^[[:space:]]*#' "$SRC/ssh/pam.d-sshd" 2>/dev/null | grep pam_spa.so | head -1)
 [ -n "$pamline" ] || pamline="account required pam_spa.so socket=/run/spad/control.sock grace=60"
 pamline=$(printf '%s' "$pamline" | sed "s|[^ ]*pam_spa\.so|$PAMMOD|; s|socket=[^ ]*|socket=$T/ctl.sock|")
@@ -256,7 +266,7 @@ PrintMotd no
 EOF
 [ -d /run/sshd ] || { mkdir -p /run/sshd && chmod 0755 /run/sshd && created_runsshd=1; }
 ln -s "$(command -v sshd)" "$T/$SVC"
-ip netns exec $NS "$T/$SVC" -D -E "$T/sshd.log" -f "$T/sshd_config" &
+setsid ip netns exec $NS "$T/$SVC" -D -E "$T/sshd.log" -f "$T/sshd_config" &
 PIDS+=($!)
 say "  [server]\$ $T/$SVC -D -E sshd.log -f sshd_config &   (symlink to sshd: PAM service $SVC)"
 wait_for 10 grep -q "Server listening" "$T/sshd.log" || { indent <"$T/sshd.log"; die "sshd did not start"; }
