@@ -7,9 +7,8 @@
  * SPA_ERR_CTL_PROTO.  Every socket call runs against one deadline so a stuck
  * peer costs a PAM login at most the caller's timeout.
  */
-#ifndef _GNU_SOURCE
-#define _GNU_SOURCE	/* struct ucred, getgrouplist */
-#endif
+#include "config.h"	/* _GNU_SOURCE: struct ucred, getgrouplist */
+
 #include "spa_ctl.h"
 
 #include <errno.h>

@@ -25,7 +25,7 @@
  *                "Does a live grant cover the TCP connection rhost:rport ->
  *                 :lport and allow this user?"  grace = seconds: the knock
  *                 must be at most that old (0 or absent: spad's own limit).
- *                -> ok    aid=AID
+ *                -> ok    aid=AID   (aid required: pam_spa refuses an ok without it)
  *                -> deny  reason=no_grant|wrong_user|expired [aid=AID]
  *   grants       (no keys)
  *                -> ok count=N, then N records of: aid, addr, sport (0 =

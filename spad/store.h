@@ -94,9 +94,9 @@ const char *store_backend(const struct store *st);
 int store_schema_version(struct store *st, int *version);
 
 /*
- * Apply the migrations sql_dir/<backend>/v(N+1).sql .. v(target).sql in order
+ * Apply the migrations sql_dir/BACKEND/vN.sql, N = current+1 .. target, in order
  * (target 0 = STORE_SCHEMA_VERSION).  A store newer than target is
- * SPA_ERR_STORE_SCHEMA.  *from/*to (may be NULL) report the versions.
+ * SPA_ERR_STORE_SCHEMA.  from and to (may be NULL) report the versions.
  */
 int store_migrate(struct store *st, const char *sql_dir, int target, int *from, int *to);
 
