@@ -11,7 +11,7 @@ SA=10.77.$N.1 CA=10.77.$N.2 CA2=10.77.$N.3 ALLOWED=10.77.$N.4
 PORT=22 OTHER=2222 TIMEOUT=6
 CNT=0
 
-for b in spad spad-testknock spad-testprov spad-testctl; do
+for b in spad spa-admin spad-testknock spad-testctl; do
 	[ -x "$SB/$b" ] || { nok "binary $b built"; finish; }
 done
 
@@ -114,11 +114,12 @@ out=$("$SB/spad" -t -c "$T/spad.conf" 2>&1); rc=$?
 check_eq "spad -t refuses a bad config with status 1" 1 "$rc"
 case "$out" in *spad.conf:*) ok "the error names file:line";; *) nok "the error names file:line ($out)";; esac
 write_conf yes
-check "provisioning: key and schema" "$SB/spad-testprov" "$T/spad.conf" init "$SPA_SRC/sql"
+admin() { "$SB/spa-admin" -c "$T/spad.conf" --sql-dir "$SPA_SRC/sql" "$@"; }
+check "spa-admin init: key and schema" admin init
 S1=$(seed)
-check "provisioning: alice" "$SB/spad-testprov" "$T/spad.conf" add alice $S1 pw-alice alice tcp/$PORT
+check "spa-admin add alice" sh -c "echo pw-alice | \"$SB/spa-admin\" -c '$T/spad.conf' add --aid alice --seed $S1 --user alice --ports tcp/$PORT --password-stdin"
 SB1=$(seed)
-check "provisioning: bob (disabled)" "$SB/spad-testprov" "$T/spad.conf" add bob $SB1 pw-bob bob tcp/$PORT x disabled
+check "spa-admin add bob (disabled)" sh -c "echo pw-bob | \"$SB/spa-admin\" -c '$T/spad.conf' add --aid bob --seed $SB1 --user bob --ports tcp/$PORT --disabled --password-stdin"
 start_spad
 check "spad is running and answers status" ctl status
 A="--aid alice --password pw-alice"
@@ -181,7 +182,7 @@ knock $A --seed $S2 --new-seed $S4 --port $PORT --sport 5014
 check_eq "recovery through prev_seed opens" open "$(conn $PORT 5014)"
 knock $A --seed $S4 --port $PORT --sport 5015
 check_eq "the seed sent under prev_seed is current" open "$(conn $PORT 5015)"
-check "use-old-seed in the store" "$SB/spad-testprov" "$T/spad.conf" use-old-seed alice
+check "spa-admin use-old-seed" admin use-old-seed alice
 out=$(ctl reload); rc=$?
 check_eq "reload through the control socket" "0 ok" "$rc $(echo $out)"
 knock $A --seed $S2 --port $PORT --sport 5016
