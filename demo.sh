@@ -118,14 +118,15 @@ if [ -z "${SPA_BUILD:-}" ]; then
 	# configured in place (./configure && make, as in the README)? then that is the build
 	if [ -f "$SRC/config.status" ]; then SPA_BUILD=$SRC; else SPA_BUILD=$SRC/build; fi
 fi
-BLOG=$SRC/build-demo.log
+BLOG=$SPA_BUILD/demo-build.log
 if [ "$build" = 1 ]; then
+	mkdir -p "$SPA_BUILD" || die "cannot create $SPA_BUILD"
 	if [ -f "$SPA_BUILD/Makefile" ]; then
 		say "Bringing the build in $SPA_BUILD up to date (make -j2; log: $BLOG)"
 		make -C "$SPA_BUILD" -j2 >"$BLOG" 2>&1 || { tail -20 "$BLOG"; die "make failed (log: $BLOG)"; }
 	else
 		say "Building into $SPA_BUILD (autogen, configure, make -j2: a few minutes; log: $BLOG)"
-		{ (cd "$SRC" && ./autogen.sh) && mkdir -p "$SPA_BUILD" && (cd "$SPA_BUILD" &&
+		{ (cd "$SRC" && ./autogen.sh) && (cd "$SPA_BUILD" &&
 			"$SRC/configure" --with-sqlite=yes --with-nftables=yes --with-pcap=yes --with-pam=yes &&
 			make -j2); } >"$BLOG" 2>&1 || { tail -20 "$BLOG"; die "the build failed (log: $BLOG)"; }
 	fi
