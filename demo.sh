@@ -322,6 +322,7 @@ chmod 0755 "$T/fingerprint"
 
 # --- 1 -----------------------------------------------------------------------
 heading "1. Without a knock, the SSH port does not answer"
+note "spad's table drops every new connection to tcp/22 that no knock granted"
 run client "$SSH -o ProxyCommand=none -o ConnectTimeout=3 $DUSER@$SA 'id -un'"
 if [ "$RC" = 255 ] && [[ $OUT == *"timed out"* || $OUT == *refused* ]]; then
 	pass 1 "port 22 on $SA does not answer (ssh exit $RC)"
@@ -331,6 +332,8 @@ fi
 
 # --- 2 -----------------------------------------------------------------------
 heading "2. ssh with spa-knock as ProxyCommand: knock, connect, log in"
+note "spa-knock sends one UDP datagram (the knock), connects from the source port it"
+note "announced, and relays; at login pam_spa asks spad whether a grant covers it"
 before=$("$ADMIN" -c "$T/spad.conf" show demo --show-secrets 2>/dev/null)
 run client "$SSH -o ProxyCommand='spa-knock -c demo.cred %h %p' $DUSER@$SA 'id -un; hostname; echo \$SSH_CONNECTION'"
 first=${OUT%%$'\n'*}
