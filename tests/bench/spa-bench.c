@@ -7,10 +7,14 @@
  *       S seconds, whichever comes first (every flood is bounded).  Prints
  *       "sent=N seconds=S rate=R".
  *   spa-bench probe  --dst IP [--src IP] [--udp-port P] --port P [--sport P]
- *                    [--timeout-ms MS] (--raw FILE | --spa SEEDHEX:AID:PWKEYHEX:COUNTER)
- *       Send one knock (a prepared datagram, or a spa/1 datagram built here), then
+ *                    [--timeout-ms MS] (--raw FILE | --spa SEEDHEX:AID:PWKEYHEX:COUNTER |
+ *                    --client I --counter C)
+ *       Send one knock (a prepared datagram, or a spa/1 datagram built here for
+ *       explicit credentials or for bench client I of bench-cred.h), then
  *       try a TCP connect to dst:port every 1 ms.  Prints the microseconds from
  *       the knock's send to the first connect that succeeds, or "timeout".
+ *   spa-bench keyid --client I
+ *       Print bench client I's key_id (for --kind badtag).
  *   spa-bench listen --port P [--seconds S]
  *       Accept and close TCP connections (the service the knocks open).
  *
@@ -34,6 +38,7 @@
 
 #include "spa_crypto.h"
 #include "spa_pkt.h"
+#include "bench-cred.h"
 
 #define POOL	1024	/* distinct junk datagrams, sent round robin */
 #define BATCH	64	/* datagrams per sendmmsg */
@@ -41,7 +46,8 @@
 
 struct opts {
 	const char *dst, *src, *kind, *keyid, *file, *raw, *spa;
-	int udp_port, port, sport, len, timeout_ms;
+	int udp_port, port, sport, len, timeout_ms, client;
+	unsigned long long counter;
 	double rate, seconds;
 	long count;
 };
@@ -97,6 +103,8 @@ static void parse(int argc, char **argv, struct opts *o)
 		else if (!strcmp(a, "--rate")) o->rate = atof(v);
 		else if (!strcmp(a, "--seconds")) o->seconds = atof(v);
 		else if (!strcmp(a, "--count")) o->count = atol(v);
+		else if (!strcmp(a, "--client")) o->client = atoi(v);
+		else if (!strcmp(a, "--counter")) o->counter = strtoull(v, NULL, 10);
 		else {
 			fprintf(stderr, "spa-bench: unknown option %s\n", a);
 			exit(2);
@@ -269,24 +277,37 @@ static size_t build_spa(const struct opts *o, uint8_t out[SPA_PKT_LEN])
 	struct spa_keys k;
 	struct spa_payload p;
 
-	if (strlen(o->spa) >= sizeof(spec))
-		die("--spa too long");
-	strcpy(spec, o->spa);
-	seedhex = strtok_r(spec, ":", &save);
-	aid = strtok_r(NULL, ":", &save);
-	pwhex = strtok_r(NULL, ":", &save);
-	ctr = strtok_r(NULL, ":", &save);
-	if (seedhex == NULL || aid == NULL || pwhex == NULL || ctr == NULL)
-		die("--spa is SEEDHEX:AID:PWKEYHEX:COUNTER");
 	memset(&p, 0, sizeof(p));
-	if (spa_hex_decode(seedhex, seed, sizeof(seed)) != 0 ||
-	    spa_hex_decode(pwhex, p.password, sizeof(p.password)) != 0)
-		die("--spa: bad hex");
-	if (spa_aid_set(&p, aid) != 0)
-		die("--spa: bad AID");
+	if (o->client > 0) {
+		struct bench_cred c;
+
+		if (bench_cred((unsigned)o->client, &c) != 0)
+			die("bench_cred failed");
+		memcpy(seed, c.seed, sizeof(seed));
+		memcpy(p.password, c.pwkey, sizeof(p.password));
+		if (spa_aid_set(&p, c.aid) != 0)
+			die("bad AID");
+		p.counter = o->counter;
+		spa_wipe(&c, sizeof(c));
+	} else {
+		if (strlen(o->spa) >= sizeof(spec))
+			die("--spa too long");
+		strcpy(spec, o->spa);
+		seedhex = strtok_r(spec, ":", &save);
+		aid = strtok_r(NULL, ":", &save);
+		pwhex = strtok_r(NULL, ":", &save);
+		ctr = strtok_r(NULL, ":", &save);
+		if (seedhex == NULL || aid == NULL || pwhex == NULL || ctr == NULL)
+			die("--spa is SEEDHEX:AID:PWKEYHEX:COUNTER");
+		if (spa_hex_decode(seedhex, seed, sizeof(seed)) != 0 ||
+		    spa_hex_decode(pwhex, p.password, sizeof(p.password)) != 0)
+			die("--spa: bad hex");
+		if (spa_aid_set(&p, aid) != 0)
+			die("--spa: bad AID");
+		p.counter = strtoull(ctr, NULL, 10);
+	}
 	if (spa_keys_derive(seed, &k) != 0)
 		die("key derivation failed");
-	p.counter = strtoull(ctr, NULL, 10);
 	p.timestamp = (uint64_t)time(NULL);
 	if (spa_hotp(k.hotp, sizeof(k.hotp), p.counter, SPA_HOTP_DIGITS, &p.hotp) != 0 ||
 	    spa_random(&p.random, sizeof(p.random)) != 0 || spa_random(nonce, sizeof(nonce)) != 0)
@@ -344,8 +365,8 @@ static int cmd_probe(const struct opts *o)
 	double t0, t;
 	int fd;
 
-	if (o->dst == NULL || o->port <= 0 || (o->raw == NULL) == (o->spa == NULL))
-		die("probe needs --dst, --port and one of --raw FILE / --spa SPEC");
+	if (o->dst == NULL || o->port <= 0 || (o->raw != NULL) + (o->spa != NULL) + (o->client > 0) != 1)
+		die("probe needs --dst, --port and one of --raw FILE / --spa SPEC / --client I");
 	len = o->raw ? read_packet(o->raw, pkt, sizeof(pkt)) : build_spa(o, pkt);
 	sockaddr_of(o->dst, o->udp_port, &udst);
 	sockaddr_of(o->dst, o->port, &tdst);
@@ -389,6 +410,20 @@ static int cmd_listen(const struct opts *o)
 	return 0;
 }
 
+static int cmd_keyid(const struct opts *o)
+{
+	struct bench_cred c;
+	uint8_t kid[SPA_KEYID_LEN];
+	char hex[2 * SPA_KEYID_LEN + 1];
+
+	if (o->client <= 0 || bench_cred((unsigned)o->client, &c) != 0 || spa_key_id(c.seed, kid) != 0 ||
+	    spa_hex_encode(kid, sizeof(kid), hex, sizeof(hex)) != 0)
+		die("keyid needs --client I");
+	spa_wipe(&c, sizeof(c));
+	printf("%s\n", hex);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts o;
@@ -400,6 +435,8 @@ int main(int argc, char **argv)
 		return cmd_flood(&o);
 	if (!strcmp(argv[1], "probe"))
 		return cmd_probe(&o);
+	if (!strcmp(argv[1], "keyid"))
+		return cmd_keyid(&o);
 	if (!strcmp(argv[1], "listen"))
 		return cmd_listen(&o);
 	die("unknown command");
