@@ -10,6 +10,8 @@
  * The protocol is part of the key (the DESIGN's set has tcp only) so one set
  * serves TCP and UDP grants.
  *
+ * The sets are declared "dynamic" as the kernel makes them (the rule deletes
+ * from them): declared otherwise, re-adding them on a reload fails with EEXIST.
  * On start the chain is rebuilt in one transaction while the sets are kept:
  * grants still live in the kernel survive a restart or a reload as they are.
  */
@@ -82,21 +84,28 @@ add_sets(struct script *s, const char *l)
 {
 	sadd(s, "add table inet %s\n", l);
 	sadd(s, "add set inet %s g4 { type ipv4_addr . inet_proto . inet_service . inet_service; "
-	    "flags timeout; }\n", l);
-	sadd(s, "add set inet %s ga4 { type ipv4_addr . inet_proto . inet_service; flags timeout; }\n", l);
+	    "flags dynamic,timeout; }\n", l);
+	sadd(s, "add set inet %s ga4 { type ipv4_addr . inet_proto . inet_service; "
+	    "flags dynamic,timeout; }\n", l);
 	sadd(s, "add set inet %s g6 { type ipv6_addr . inet_proto . inet_service . inet_service; "
-	    "flags timeout; }\n", l);
-	sadd(s, "add set inet %s ga6 { type ipv6_addr . inet_proto . inet_service; flags timeout; }\n", l);
+	    "flags dynamic,timeout; }\n", l);
+	sadd(s, "add set inet %s ga6 { type ipv6_addr . inet_proto . inet_service; "
+	    "flags dynamic,timeout; }\n", l);
 }
 
-/* The input chain, rebuilt from scratch: flushed and refilled in the same transaction. */
+/*
+ * The input chain, rebuilt from scratch: flushed and refilled in the same
+ * transaction.  No anonymous sets: those of the flushed rules still hold
+ * their names until the commit, and new ones would collide (EEXIST).
+ */
 static void
 add_chain(struct script *s, const struct fw_opts *o)
 {
 	const char *l = o->label;
 	char a[64];
+	static const char *const nd[] = { "nd-neighbor-solicit", "nd-neighbor-advert",
+		"nd-router-solicit", "nd-router-advert" };
 	size_t i;
-	int first;
 
 	sadd(s, "add chain inet %s input { type filter hook input priority filter - 5; policy %s; }\n",
 	    l, o->block_all ? "drop" : "accept");
@@ -113,8 +122,8 @@ add_chain(struct script *s, const struct fw_opts *o)
 	    "delete @ga6 { ip6 saddr . meta l4proto . th dport } accept\n", l);
 	if (o->block_all) {
 		/* IPv6 needs neighbour discovery to reach anything at all */
-		sadd(s, "add rule inet %s input icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, "
-		    "nd-router-solicit, nd-router-advert } accept\n", l);
+		for (i = 0; i < sizeof(nd) / sizeof(nd[0]); i++)
+			sadd(s, "add rule inet %s input icmpv6 type %s accept\n", l, nd[i]);
 		for (i = 0; i < o->nallowed; i++) {
 			const struct fw_net *n = &o->allowed[i];
 			int v4 = n->plen >= 96 && memcmp(n->addr, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0;
@@ -123,12 +132,10 @@ add_chain(struct script *s, const struct fw_opts *o)
 			sadd(s, "add rule inet %s input %s saddr %s/%u accept\n", l, v4 ? "ip" : "ip6", a,
 			    v4 ? n->plen - 96u : n->plen);
 		}
-	} else if (o->nprotect > 0) {
-		sadd(s, "add rule inet %s input ct state new meta l4proto . th dport { ", l);
-		for (i = 0, first = 1; i < o->nprotect; i++, first = 0)
-			sadd(s, "%s%s . %u", first ? "" : ", ", o->protect[i].proto == 6 ? "tcp" : "udp",
-			    o->protect[i].port);
-		sadd(s, " } drop\n");
+	} else {
+		for (i = 0; i < o->nprotect; i++)
+			sadd(s, "add rule inet %s input ct state new meta l4proto %s th dport %u drop\n", l,
+			    o->protect[i].proto == 6 ? "tcp" : "udp", o->protect[i].port);
 	}
 }
 

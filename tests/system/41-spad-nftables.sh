@@ -1,0 +1,4 @@
+#!/usr/bin/env bash
+# spad end to end with the nftables backend (see spad-common.sh).
+FW=nftables N=1
+. "$(dirname "$0")/spad-common.sh"
