@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 33-faults-mariadb: spa-admin when the MariaDB server goes away: shut down,
+# 35-faults-mariadb: spa-admin when the MariaDB server goes away: shut down,
 # killed (stale socket), stopped or killed while spa-admin is connected and
 # in the middle of a verb, and frozen (SIGSTOP, a hung server).  Each time:
 # exit status 4 (store unusable, spa-admin(8)), one line on stderr, no hang
@@ -40,21 +40,21 @@ DBPW=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
 secret "$DBPW"
 printf '%s\n' "$DBPW" >"$T/dbpw"; chmod 600 "$T/dbpw"
 root <<SQL
-CREATE DATABASE spa_f33;
-CREATE USER 'spa_f33'@'localhost' IDENTIFIED BY '$DBPW';
-GRANT ALL ON spa_f33.* TO 'spa_f33'@'localhost';
+CREATE DATABASE spa_f35;
+CREATE USER 'spa_f35'@'localhost' IDENTIFIED BY '$DBPW';
+GRANT ALL ON spa_f35.* TO 'spa_f35'@'localhost';
 SQL
 C="$T/spad.conf"
 cat >"$C" <<CONF
 store = mariadb
 db_socket = $SOCK
-db_user = spa_f33
+db_user = spa_f35
 db_password_file = $T/dbpw
-db_name = spa_f33
+db_name = spa_f35
 server_key = $T/server.key
 CONF
 A() { "$ADMIN" -c "$C" "$@"; }
-PW='fault-33 password'
+PW='fault-35 password'
 printf '%s\n' "$PW" >"$T/pw"; chmod 600 "$T/pw"
 for a in alice bob carol dave; do secret_password "$PW" $a; done
 
@@ -62,7 +62,7 @@ check "init" A init
 secret_file "$T/server.key"
 check "add alice" A add --aid alice --user alice --ports 22 --password-file "$T/pw"
 secret $(A show alice --show-secrets | sed -n 's/^seed = //p')
-state() { mariadb-dump --no-defaults --socket="$SOCK" -uroot --skip-dump-date --hex-blob --skip-comments spa_f33; }
+state() { mariadb-dump --no-defaults --socket="$SOCK" -uroot --skip-dump-date --hex-blob --skip-comments spa_f35; }
 
 # same_state DESC: the store is as state saved in $T/before.
 same_state() {
@@ -95,7 +95,7 @@ waiting_for_password() {
 		grep -q '^0 0x0 ' "/proc/$1/syscall"
 	else
 		mariadb --no-defaults --socket="$SOCK" -uroot -N -e \
-			"SELECT count(*) FROM information_schema.processlist WHERE user = 'spa_f33'" | grep -qx 1
+			"SELECT count(*) FROM information_schema.processlist WHERE user = 'spa_f35'" | grep -qx 1
 	fi
 }
 # mid_verb DESC FAULT MAXSECS PATTERN AID: start "add AID" reading its password from a FIFO,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# 32-faults-sqlite: spa-admin against a SQLite store it cannot write (a
+# 34-faults-sqlite: spa-admin against a SQLite store it cannot write (a
 # read-only bind mount in a private mount namespace: root ignores file
 # modes), a store another process holds locked (sqlite3 CLI, BEGIN
 # EXCLUSIVE), and server key files that are missing, too open, foreign, of
@@ -16,7 +16,7 @@ D="$T/db"; DB="$D/spad.db"; KEY="$T/server.key"; C="$T/spad.conf"
 mkdir -p "$D"
 printf 'store = sqlite\ndb_path = %s\nserver_key = %s\n' "$DB" "$KEY" >"$C"
 A() { "$ADMIN" -c "$C" "$@"; }
-PW='fault-32 password'
+PW='fault-34 password'
 printf '%s\n' "$PW" >"$T/pw"; chmod 600 "$T/pw"
 secret_password "$PW" alice; secret_password "$PW" bob
 
