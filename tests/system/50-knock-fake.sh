@@ -29,6 +29,9 @@ chmod 600 "$cred"
 printf '#!/bin/sh\necho sesame\n' >"$T/askpass"; chmod 755 "$T/askpass"
 export SSH_ASKPASS=$T/askpass SSH_ASKPASS_REQUIRE=force
 key() { sed -n "s/^$1 = //p" "$2"; }
+# the seeds and passwords this test uses, for 99-no-secrets.sh
+secret "$(key seed "$cred")"; secret_password sesame "$(key aid "$cred")"
+cred_secrets() { local f; for f in seed pending_seed prev_seed password_key; do secret "$(key $f "$1")"; done; }
 start_fake() { # start_fake [--drop N] [--hold N]
 	[ -n "${FAKE_PID:-}" ] && { kill "$FAKE_PID"; wait "$FAKE_PID" 2>/dev/null; }
 	# ip netns exec execs the server, so $BG_PID is the server itself.
@@ -178,5 +181,6 @@ check_eq "server silent: exit 5" 5 "$rc"
 check "server silent: says the port stayed closed" grep -q "2222 stayed closed after" "$T/e"
 check_eq "server silent: one line on stderr" 1 "$(wc -l <"$T/e")"
 check_eq "server silent: committed seed unchanged" "$seed" "$(key seed "$cred")"
+for f in "$T"/*.cred "$cred"; do [ -f "$f" ] && cred_secrets "$f"; done
 [ "$_spa_fail" = 0 ] || { echo "# stderr of the logins:"; sed 's/^/# /' "$T/err"; echo "# fake-spad:"; sed 's/^/# /' "$T/fake.out"; }
 finish

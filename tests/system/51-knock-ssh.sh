@@ -172,5 +172,9 @@ before=$(sha256sum "$cred")
 in_ns $C setsid "$K" other.host 22 </dev/null >/dev/null 2>"$T/e"; rc=$?
 check_eq "unknown host: exit 3" 3 "$rc"
 check_eq "unknown host: credential untouched" "$before" "$(sha256sum "$cred")"
+# the secrets this test used, for 99-no-secrets.sh
+secret_password pw-alice alice
+secret_file "$T/server.key"
+secret $seeds $seed $pend "$(key seed)" "$(key prev_seed)" "$(key pending_seed)" "$(key password_key)" "$(store_seed)"
 [ "$_spa_fail" = 0 ] || { echo "# ssh stderr:"; sed 's/^/# /' "$T/ssh.err"; echo "# spad:"; sed 's/^/# /' "$T/spad.out"; }
 finish
