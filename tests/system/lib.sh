@@ -11,6 +11,7 @@
 #   SPA_TMP    scratch directory for this run
 #   SPA_MARIADB_SOCKET  socket of the throwaway MariaDB server (empty: none)
 #   SPA_PASS   "" (plain), asan or valgrind: which pass of tests/run this is
+#   SPA_SLOW   slow-down factor of that pass (below)
 #
 # Logs: at exit $T/log and $T/*.out (daemons' output) are copied to
 # $SPA_TMP/logs/[PASS/]NAME/ before $T is removed, so 99-no-secrets.sh can
@@ -24,6 +25,13 @@ SPA_SRC=${SPA_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 SPA_BUILD=${SPA_BUILD:-$SPA_SRC/build}
 SPA_TMP=${SPA_TMP:-/tmp/spa-tests}
 mkdir -p "$SPA_TMP"
+# SPA_SLOW: how many times slower our programs run in this pass (1 plain, 3
+# under ASan, 10 under valgrind); scale waits on them: wait_for $((5 * SPA_SLOW)).
+case "${SPA_PASS:-}" in
+asan) SPA_SLOW=${SPA_SLOW:-3} ;;
+valgrind) SPA_SLOW=${SPA_SLOW:-10} ;;
+*) SPA_SLOW=${SPA_SLOW:-1} ;;
+esac
 SPA_TEST_NAME=$(basename "$0" .sh)
 T=$(mktemp -d "$SPA_TMP/$SPA_TEST_NAME.XXXXXX")
 chmod 0755 "$T"
