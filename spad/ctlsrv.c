@@ -214,6 +214,7 @@ do_allow(struct spad *s, const struct spa_ctl_msg *m)
 
 	memset(&g, 0, sizeof(g));
 	if (addr == NULL || spa_ip_parse(addr, g.t.src) != 0 || spa_is_zero(g.t.src, 16) ||
+	    (spa_ip_is_v4(g.t.src) && spa_is_zero(g.t.src + 12, 4)) ||	/* 0.0.0.0 */
 	    get_port(m, "port", 1, &g.t.dport) != 0 || get_port(m, "sport", 0, &g.t.sport) != 0 ||
 	    get_proto(m, &g.t.proto) != 0 || spa_ctl_get_u64(m, 0, "timeout", 1, 86400, &timeout) != 0 ||
 	    (aid != NULL && strlen(aid) > SPA_AID_LEN) || (users != NULL && strlen(users) >= GRANT_USERS_MAX)) {
@@ -254,7 +255,7 @@ do_established(struct spad *s, const struct spa_ctl_msg *m)
 
 		if (memcmp(g->t.src, a, 16) != 0 || (port != 0 && g->t.dport != port) ||
 		    (sport != 0 && g->t.sport != sport) || (pr != 0 && g->t.proto != pr) ||
-		    (aid != NULL && strcmp(aid, g->aid) != 0) || g->expires < spad_now())
+		    (aid != NULL && strcmp(aid, g->aid) != 0) || g->expires <= spad_now())
 			continue;
 		/* NEW refused from now on; conntrack keeps established flows */
 		if (fw_revoke(s->fw, &g->t, err, sizeof(err)) != 0)
