@@ -422,7 +422,7 @@ live_established(struct admin *a, int argc, char **argv)
 		const char *ga = spa_ctl_get(m, i, "aid"), *gaddr = spa_ctl_get(m, i, "addr");
 
 		if (ga == NULL || gaddr == NULL || strcmp(ga, aid) != 0 ||
-		    spa_ctl_get_u64(m, i, "expires", 0, UINT64_MAX, &expires) != 0 || expires < now)
+		    spa_ctl_get_u64(m, i, "expires", 0, UINT64_MAX, &expires) != 0 || expires <= now)
 			continue;
 		for (j = 0; j < nsent && strcmp(sent[j], gaddr) != 0; j++)
 			;

@@ -106,6 +106,9 @@ for bad in "alice62 not-an-ip $PORT" "alice62 $CA2 tcp/0" "alice62 $CA2 sctp/22"
 	check_eq "allow $bad: exit 1, one line, nothing added" "1 1 $n" "$rc $(wc -l <"$T/e") $(adm grants | wc -l)"
 done
 
+out=$(in_ns $S "$SPA_BUILD/spad/spad-testctl" "$T/ctl.sock" allow addr=0.0.0.0 port=$PORT proto=tcp timeout=5 | head -1)
+check_eq "spad itself refuses allow for 0.0.0.0" error "$out"
+
 # --- established ------------------------------------------------------------------------
 # let the grants above run out (open_timeout, --timeout), so the counts below are exact
 sleep 8
@@ -121,6 +124,8 @@ out=$(adm established alice62); rc=$?
 check_eq "established AID: every address it holds a live grant from" "0 2 grant(s) of alice62 closed for new connections" "$rc $out"
 check_fail "established AID: $CA's grant closed" conn 5200
 check_fail "established AID: $CA2's grant closed" conn 6200 $CA2
+out=$(adm established alice62 $CA 2>&1); rc=$?
+check_eq "established again at once: nothing live from $CA any more, exit 2" 2 "$rc"
 out=$(adm established alice62 2>&1); rc=$?
 check_eq "established with nothing live: exit 2" 2 "$rc"
 check "established with nothing live: says so" sh -c "echo '$out' | grep -q 'no live grant for alice62'"
