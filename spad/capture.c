@@ -43,7 +43,8 @@ cap_filter(uint16_t port, int vlan, char *out, size_t outlen)
 	    "(ip and udp dst port %u and udp[4:2] = 197 and udp[8] = 1) or (ip6 and udp dst port %u)",
 	    port, port);
 	if (vlan)
-		snprintf(out, outlen, "%s or (vlan and (%s)) or (vlan and vlan and (%s))", base, base, base);
+		/* "vlan" shifts the offsets of everything after it: it must come last */
+		snprintf(out, outlen, "%s or (vlan and (%s))", base, base);
 	else
 		snprintf(out, outlen, "%s", base);
 }

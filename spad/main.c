@@ -426,6 +426,11 @@ main(int argc, char **argv)
 				(void)!read(tfd, &ticks, sizeof(ticks));
 				fw_tick(s.fw, spad_now());
 				grant_expire(&s.gt, spad_now());
+				/* the store's grant rows only serve restarts: prune them now and then */
+				if (++s.ticks % 60 == 0 &&
+				    store_grant_expire(s.st, spad_now() - (int64_t)s.gt.keep, NULL) != 0)
+					log_msg(LOG_WARNING, "event=store_error what=grant_expire error=\"%s\"",
+					    store_errmsg(s.st));
 				break;
 			}
 			case EV_SIG: {

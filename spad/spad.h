@@ -27,7 +27,7 @@ struct spad {
 	char gateway[64];
 	int64_t started;
 	uint64_t reloads, ctl_requests, ctl_refused;
-	int reload_wanted;
+	uint64_t ticks;
 };
 
 /*

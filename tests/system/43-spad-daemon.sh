@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# spad as a daemon: --version/--help, -t, runs as `user` with only
+# spad as a daemon (capturing on "any": the Linux cooked header): --version,
+# --help, -t, runs as `user` with only
 # CAP_NET_ADMIN and CAP_NET_RAW, not dumpable, pid file, a knock still works
 # after the drop, SIGTERM removes its rules.
 . "$(dirname "$0")/lib.sh"
@@ -14,7 +15,7 @@ ns_add $C
 veth_pair $C vD3c $CA/24 $S vD3s $SA/24
 mkdir -p "$T/db"
 cat >"$T/spad.conf" <<EOF
-interface = vD3s
+interface = any
 firewall = nftables
 fw_label = spadt3
 protect = tcp/22
