@@ -106,8 +106,8 @@ static const char global_help[] =
 "Provision spa clients in the store spad reads (SQLite or MariaDB, from the\n"
 "config file's 'store' key).\n"
 "  -c FILE        configuration file (default " SPAD_CONF_DEFAULT ")\n"
-"  --sql-dir DIR  schema files for init/migrate (default: $SPA_SQL_DIR, else\n"
-"                 " SPA_SQLDIR ")\n"
+"  --sql-dir DIR  read init/migrate's schema files from DIR/BACKEND/vN.sql\n"
+"                 (default: $SPA_SQL_DIR, else the schema built into spa-admin)\n"
 "  -S PATH        spad's control socket for grants, status, allow, established\n"
 "                 (default: control_socket of the configuration file)\n"
 "Exit status: 0 ok, 1 usage or bad input, 2 not found, 3 already exists,\n"
@@ -173,7 +173,7 @@ main(int argc, char **argv)
 	umask(077);	/* the SQLite file, its journal and every credential: owner only */
 	memset(&a, 0, sizeof(a));
 	a.conf_path = SPAD_CONF_DEFAULT;
-	a.sql_dir = getenv("SPA_SQL_DIR") != NULL ? getenv("SPA_SQL_DIR") : SPA_SQLDIR;
+	a.sql_dir = getenv("SPA_SQL_DIR");	/* NULL: the built-in schema */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
 			a.conf_path = argv[++i];
