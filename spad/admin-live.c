@@ -287,7 +287,8 @@ live_allow(struct admin *a, int argc, char **argv)
 		admin_err("allow: bad AID '%.40s': 1 to 32 characters of A-Z a-z 0-9 . _ -", aid);
 		return ADMIN_USAGE;
 	}
-	if (spa_ip_parse(ip, addr) != 0 || spa_is_zero(addr, 16)) {
+	if (spa_ip_parse(ip, addr) != 0 || spa_is_zero(addr, 16) ||
+	    (spa_ip_is_v4(addr) && spa_is_zero(addr + 12, 4))) {	/* :: or 0.0.0.0 */
 		admin_err("allow: '%.60s' is not an IPv4 or IPv6 address", ip);
 		return ADMIN_USAGE;
 	}
@@ -369,7 +370,8 @@ live_established(struct admin *a, int argc, char **argv)
 	uint16_t port = 0;
 	uint8_t addr[16];
 	char ipbuf[64];
-	size_t i, j;
+	const char **sent = NULL;	/* addresses already asked about */
+	size_t i, j, nsent = 0;
 	int ch, rc, r;
 
 	optind = 0;
@@ -410,19 +412,23 @@ live_established(struct admin *a, int argc, char **argv)
 		rc = spad_error("established", m);
 		goto out;
 	}
+	if ((sent = calloc(m->nrecords + 1, sizeof(*sent))) == NULL) {
+		admin_err("established: out of memory");
+		rc = ADMIN_INTERNAL;
+		goto out;
+	}
 	rc = ADMIN_NOT_FOUND;
 	for (i = 1; i <= m->nrecords; i++) {
 		const char *ga = spa_ctl_get(m, i, "aid"), *gaddr = spa_ctl_get(m, i, "addr");
 
 		if (ga == NULL || gaddr == NULL || strcmp(ga, aid) != 0 ||
-		    spa_ctl_get_u64(m, i, "expires", 0, UINT64_MAX, &expires) != 0 || expires < now)
+		    spa_ctl_get_u64(m, i, "expires", 0, UINT64_MAX, &expires) != 0 || expires <= now)
 			continue;
-		for (j = 1; j < i; j++)	/* one request per address */
-			if (spa_ctl_get(m, j, "addr") != NULL && strcmp(spa_ctl_get(m, j, "addr"), gaddr) == 0 &&
-			    spa_ctl_get(m, j, "aid") != NULL && strcmp(spa_ctl_get(m, j, "aid"), aid) == 0)
-				break;
-		if (j < i)
+		for (j = 0; j < nsent && strcmp(sent[j], gaddr) != 0; j++)
+			;
+		if (j < nsent)	/* one request per address: spad closes all of them */
 			continue;
+		sent[nsent++] = gaddr;
 		r = established_one(path, aid, gaddr, port, &n);
 		if (r != 0 && r != ADMIN_NOT_FOUND) {
 			rc = r;
@@ -432,6 +438,7 @@ live_established(struct admin *a, int argc, char **argv)
 			rc = 0;
 	}
 out:
+	free(sent);
 	spa_ctl_msg_free(m);
 done:
 	if (rc == ADMIN_NOT_FOUND)

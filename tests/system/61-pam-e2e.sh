@@ -16,9 +16,11 @@
 # sshd names its PAM service after the name it runs under (OpenSSH:
 # SSHD_PAM_SERVICE is __progname), so a symlink spae61-sshd-PID -> sshd gets
 # /etc/pam.d/spae61-sshd-PID, made and removed here; /etc/pam.d/sshd is
-# never touched.  pam_spa's own syslog lines need a syslog daemon; spad logs
-# every check it answers (event=check result=... reason=...) and sshd logs
-# the PAM refusal, so those two logs are what the checks read.
+# never touched.  pam_spa logs through syslog(3): sshd runs in a mount
+# namespace of its own whose /dev is a copy with /dev/log pointing at a
+# datagram socket of this test, so pam_spa's lines land in $T/syslog without
+# touching the machine's /dev.  spad logs every check it answers and sshd
+# the PAM refusal: the checks read all three.
 . "$(dirname "$0")/lib.sh"
 K=$SPA_BUILD/spa-knock/spa-knock
 A=$SPA_BUILD/spad/spa-admin
@@ -73,7 +75,7 @@ firewall = nftables
 fw_label = spaE61
 block_all = no
 protect = tcp/2222
-open_timeout = 10
+open_timeout = 30
 store = sqlite
 db_path = $T/spad.db
 server_key = $T/server.key
@@ -123,7 +125,31 @@ at_exit "rm -f '/etc/pam.d/$SVC'"
 check "the PAM service uses the built module with grace=60" \
 	grep -q "^account required $MOD socket=$T/ctl.sock grace=60\$" "/etc/pam.d/$SVC"
 check "sshd -t accepts the config" in_ns $S "$T/$SVC" -t -f "$T/sshd_config"
-bg_start sshd ip netns exec $S "$T/$SVC" -D -e -f "$T/sshd_config"
+# syslog catcher, and sshd's private /dev with /dev/log -> it
+bg_start syslog python3 -c "
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1])
+with open(sys.argv[2], 'ab', buffering=0) as f:
+    while True:
+        f.write(s.recv(65536).rstrip(b'\\0\\n') + b'\\n')" "$T/log.sock" "$T/syslog"
+wait_for 5 test -S "$T/log.sock"
+cat >"$T/sshd-ns.sh" <<EOF
+#!/bin/sh
+# in sshd's own mount namespace: /dev = tmpfs with the host's device nodes bound in
+set -e
+mkdir -p "$T/olddev"
+mount --rbind /dev "$T/olddev"
+mount -t tmpfs -o mode=755 spae61dev /dev
+for n in null zero full random urandom tty ptmx; do
+	touch /dev/\$n; mount --bind "$T/olddev/\$n" /dev/\$n
+done
+mkdir /dev/pts /dev/shm; mount --rbind "$T/olddev/pts" /dev/pts
+ln -s /proc/self/fd /dev/fd
+ln -s "$T/log.sock" /dev/log
+exec "$T/$SVC" -D -e -f "$T/sshd_config"
+EOF
+chmod 755 "$T/sshd-ns.sh"
+bg_start sshd ip netns exec $S unshare -m --propagation private "$T/sshd-ns.sh"
 SSHD_OUT=$T/sshd.out
 wait_for 5 sh -c "grep -q 'listening on' '$SSHD_OUT'"
 # the door: open on loopback of the server only, shut from outside
@@ -175,6 +201,8 @@ out=$(on_a ssh -F "$T/ssh_config" gw61 'echo "$(id -un) via $SSH_CONNECTION"' 2>
 check_eq "(a) ssh through spa-knock logs in as $UA and runs a command" "$UA via" "$(echo "$out" | cut -d' ' -f1-2)"
 rport=$(echo "$out" | awk '{print $4}')
 check_eq "(a) sshd saw the NAT address" "$NAT" "$(echo "$out" | awk '{print $3}')"
+check "(a) pam_spa's own log line: allow, this 4-tuple, user and aid" \
+	grep -q "pam_spa(${SVC}:account): allow user=$UA rhost=$NAT rport=$rport lport=2222 aid=a61" "$T/syslog"
 check "(a) spad allowed the PAM check for this 4-tuple and user" \
 	sh -c "tail -c +$((M_SPAD + 1)) '$SPAD_OUT' | grep -q 'event=check result=ok aid=a61 user=$UA rhost=$NAT rport=$rport lport=2222'"
 check "(a) spa-admin grants lists the used grant" \
@@ -191,6 +219,8 @@ check "(b) sshd: refused by the PAM account stack" \
 	sh -c "tail -c +$((M_SSHD + 1)) '$SSHD_OUT' | grep -q 'Access denied for user $UA by PAM account configuration'"
 check "(b) sshd: the public key itself was good" \
 	sh -c "tail -c +$((M_SSHD + 1)) '$SSHD_OUT' | grep -q 'Accepted key ED25519 .* found at $T/keys/$UA:1'"
+check "(b) pam_spa's own log line: deny, no_grant" \
+	grep -q "pam_spa(${SVC}:account): deny user=$UA rhost=$NAT rport=[0-9]* lport=2222 reason=no_grant" "$T/syslog"
 check "(b) spad: pam_spa asked and was told no_grant" \
 	sh -c "tail -c +$((M_SPAD + 1)) '$SPAD_OUT' | grep -q 'event=check result=deny reason=no_grant user=$UA rhost=$NAT'"
 door_shut
@@ -204,6 +234,8 @@ check "(c) the knock opened the door: sshd found $UB's key good" \
 	sh -c "tail -c +$((M_SSHD + 1)) '$SSHD_OUT' | grep -q 'Accepted key ED25519 .* found at $T/keys/$UB:1'"
 check "(c) sshd: refused by the PAM account stack" \
 	sh -c "tail -c +$((M_SSHD + 1)) '$SSHD_OUT' | grep -q 'Access denied for user $UB by PAM account configuration'"
+check "(c) pam_spa's own log line: deny, wrong_user" \
+	grep -q "pam_spa(${SVC}:account): deny user=$UB rhost=$NAT rport=[0-9]* lport=2222 reason=wrong_user" "$T/syslog"
 check "(c) spad: wrong_user for a61's grant" \
 	sh -c "tail -c +$((M_SPAD + 1)) '$SPAD_OUT' | grep -q 'event=check result=deny reason=wrong_user aid=a61 user=$UB rhost=$NAT'"
 out=$(on_a ssh -F "$T/ssh_config" gw61 id -un 2>>"$T/ssh.err" </dev/null)
@@ -223,7 +255,7 @@ for p in 0 0 0 40999 41001 42000 2222 62201; do
 done
 check_eq "(d) B gets nothing through A's live grant from other source ports" "" "$opened"
 check "(d) the grant was live all along: A connects from port 41000" in_ns $CA nc -z -w2 -p 41000 $SA 2222
-check_fail "(d) the grant is consumed: B from port 41000 now gets nothing" on_b nc -z -w1 -p 41000 $SA 2222
+check_fail "(d) after A connected, B from port 41000 gets nothing either (grant consumed, NAT port taken)" on_b nc -z -w1 -p 41000 $SA 2222
 # The firewall sees only NAT-address:port; a neighbour that binds exactly the
 # knocked port before A connects does reach sshd (the NAT keeps a free port),
 # and pam_spa still refuses it as any user the grant does not name.
@@ -256,9 +288,11 @@ check "(d) spad: no_grant for B's connection (source port ${bport:-?}, A's grant
 	test -n "$bport" -a -n "$aport" -a "$bport" != "$aport"
 check "(d) sshd: refused by the PAM account stack" \
 	sh -c "tail -c +$((M_SSHD + 1)) '$SSHD_OUT' | grep -q 'Access denied for user $UA by PAM account configuration'"
+check "(d) pam_spa's own log line: deny for B's source port, no_grant" \
+	grep -q "pam_spa(${SVC}:account): deny user=$UA rhost=$NAT rport=$bport lport=2222 reason=no_grant" "$T/syslog"
 wait $apid
 check_eq "(d) A's session was not disturbed" "started done" "$(cat "$T/a-session" | xargs)"
 
 [ "$_spa_fail" = 0 ] || { echo "# ssh stderr:"; sed 's/^/# /' "$T/ssh.err" | tail -40
-	echo "# sshd:"; sed 's/^/# /' "$SSHD_OUT" | tail -60; echo "# spad:"; sed 's/^/# /' "$SPAD_OUT" | tail -40; }
+	echo "# sshd:"; sed 's/^/# /' "$SSHD_OUT" | tail -60; echo "# syslog:"; sed 's/^/# /' "$T/syslog" | tail -20; echo "# spad:"; sed 's/^/# /' "$SPAD_OUT" | tail -40; }
 finish
