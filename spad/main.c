@@ -180,8 +180,8 @@ restore_grants(struct spad *s)
 		g.created = sg[i].created;
 		g.expires = sg[i].expires;
 		g.store_id = sg[i].id;
-		if ((c = idx_find_aid(s->ix, g.aid)) != NULL && c->x != NULL && c->x->users != NULL)
-			snprintf(g.users, sizeof(g.users), "%s", c->x->users);
+		if ((c = idx_find_aid(s->ix, g.aid)) != NULL)
+			snprintf(g.users, sizeof(g.users), "%s", idx_users(c));
 		(void)grant_add(&s->gt, &g);
 	}
 	free(sg);

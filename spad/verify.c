@@ -99,10 +99,10 @@ replay_seen(struct idx_extra *x, uint32_t random, int64_t now, unsigned age)
 
 	for (i = 0; i < IDX_REPLAY; i++)
 		if (x->replay[i].time != 0 && x->replay[i].random == random &&
-		    now - x->replay[i].time <= 2 * (int64_t)age)
+		    now - (int64_t)x->replay[i].time <= 2 * (int64_t)age)
 			return 1;
 	x->replay[x->replay_next].random = random;
-	x->replay[x->replay_next].time = now;
+	x->replay[x->replay_next].time = (uint32_t)now;
 	x->replay_next = (x->replay_next + 1) % IDX_REPLAY;
 	return 0;
 }
@@ -259,7 +259,7 @@ vfy_packet(struct vfy *v, const uint8_t *pkt, size_t len, const uint8_t src[16],
 	/* 12. firewall grant, then the grant record */
 	memset(&g, 0, sizeof(g));
 	memcpy(g.aid, c->aid, sizeof(g.aid));
-	snprintf(g.users, sizeof(g.users), "%s", x->users != NULL ? x->users : "");
+	snprintf(g.users, sizeof(g.users), "%s", idx_users(c));
 	memcpy(g.t.src, grant_ip, 16);
 	g.t.sport = p.source_port;
 	g.t.dport = p.port;
