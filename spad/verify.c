@@ -128,7 +128,9 @@ count(struct vfy *v, enum vfy_reason r, int64_t now_ms, const struct idx_client 
 
 	v->count[r]++;
 	/* junk (steps 1-2) is only counted; later failures log, rate-limited per reason */
-	if (r > VFY_UNKNOWN_KEY && r != VFY_ACCEPTED) {
+	if (r > VFY_UNKNOWN_KEY && r != VFY_ACCEPTED &&
+	    log_limited_check((unsigned)r, now_ms / 1000, LOG_NOTICE)) {
+		/* only a line that will be written pays for formatting the address */
 		fw_addr_format(src, a, sizeof(a));
 		log_limited((unsigned)r, now_ms / 1000, LOG_NOTICE, "event=reject reason=%s aid=%s src=%s",
 		    names[r], c != NULL ? c->aid : "-", a);
