@@ -100,6 +100,13 @@ get_proto(const struct spa_ctl_msg *m, uint8_t *proto)
 	return 0;
 }
 
+/*
+ * Without a grace from pam_spa, a login may come at most this long after the
+ * grant's firewall window closed: sshd's default LoginGraceTime, the longest a
+ * connection that got through may take to reach the account stage.
+ */
+#define CHECK_LOGIN_GRACE 120
+
 static void
 do_check(struct spad *s, const struct spa_ctl_msg *m)
 {
@@ -118,22 +125,23 @@ do_check(struct spad *s, const struct spa_ctl_msg *m)
 		error("bad_request", "check needs user, rhost, rport, lport");
 		return;
 	}
-	g = grant_match(&s->gt, addr, rport, lport, 6, now, 0);
+	g = grant_match(&s->gt, addr, rport, lport, 6, now, 0, user);
 	spa_ctl_begin(&w, SPA_CTL_DENY);
 	if (g == NULL) {
 		spa_ctl_add(&w, "reason", "no_grant");
 		log_msg(LOG_NOTICE, "event=check result=deny reason=no_grant user=%s rhost=%s rport=%u lport=%u",
 		    user, rhost, rport, lport);
-	} else if (grace > 0 && now - g->created > (int64_t)grace) {
+	} else if (grace > 0 ? now - g->created > (int64_t)grace :
+	    now > g->expires + CHECK_LOGIN_GRACE) {
 		spa_ctl_add(&w, "reason", "expired");
 		spa_ctl_add(&w, "aid", g->aid);
-		log_msg(LOG_NOTICE, "event=check result=deny reason=expired aid=%s user=%s rhost=%s", g->aid,
-		    user, rhost);
+		log_msg(LOG_NOTICE, "event=check result=deny reason=expired aid=%s user=%s rhost=%s "
+		    "rport=%u lport=%u", g->aid, user, rhost, rport, lport);
 	} else if (!grant_user_ok(g->users, user)) {
 		spa_ctl_add(&w, "reason", "wrong_user");
 		spa_ctl_add(&w, "aid", g->aid);
-		log_msg(LOG_NOTICE, "event=check result=deny reason=wrong_user aid=%s user=%s rhost=%s",
-		    g->aid, user, rhost);
+		log_msg(LOG_NOTICE, "event=check result=deny reason=wrong_user aid=%s user=%s rhost=%s "
+		    "rport=%u lport=%u", g->aid, user, rhost, rport, lport);
 	} else {
 		if (g->used == 0)
 			g->used = now;
@@ -214,6 +222,7 @@ do_allow(struct spad *s, const struct spa_ctl_msg *m)
 
 	memset(&g, 0, sizeof(g));
 	if (addr == NULL || spa_ip_parse(addr, g.t.src) != 0 || spa_is_zero(g.t.src, 16) ||
+	    (spa_ip_is_v4(g.t.src) && spa_is_zero(g.t.src + 12, 4)) ||	/* 0.0.0.0 */
 	    get_port(m, "port", 1, &g.t.dport) != 0 || get_port(m, "sport", 0, &g.t.sport) != 0 ||
 	    get_proto(m, &g.t.proto) != 0 || spa_ctl_get_u64(m, 0, "timeout", 1, 86400, &timeout) != 0 ||
 	    (aid != NULL && strlen(aid) > SPA_AID_LEN) || (users != NULL && strlen(users) >= GRANT_USERS_MAX)) {
@@ -254,7 +263,7 @@ do_established(struct spad *s, const struct spa_ctl_msg *m)
 
 		if (memcmp(g->t.src, a, 16) != 0 || (port != 0 && g->t.dport != port) ||
 		    (sport != 0 && g->t.sport != sport) || (pr != 0 && g->t.proto != pr) ||
-		    (aid != NULL && strcmp(aid, g->aid) != 0) || g->expires < spad_now())
+		    (aid != NULL && strcmp(aid, g->aid) != 0) || g->expires <= spad_now())
 			continue;
 		/* NEW refused from now on; conntrack keeps established flows */
 		if (fw_revoke(s->fw, &g->t, err, sizeof(err)) != 0)

@@ -40,9 +40,10 @@ grant_add(struct grant_tab *gt, const struct grant *g)
 
 struct grant *
 grant_match(struct grant_tab *gt, const uint8_t addr[16], uint16_t rport, uint16_t lport,
-    uint8_t proto, int64_t now, unsigned max_age)
+    uint8_t proto, int64_t now, unsigned max_age, const char *user)
 {
 	struct grant *best = NULL;
+	int best_ok = 0, ok;
 	size_t i;
 
 	for (i = 0; i < gt->n; i++) {
@@ -56,8 +57,11 @@ grant_match(struct grant_tab *gt, const uint8_t addr[16], uint16_t rport, uint16
 			continue;
 		if (g->created > now + 5)	/* clock stepped back: not trustworthy */
 			continue;
-		if (best == NULL || g->created > best->created)
+		ok = user != NULL && grant_user_ok(g->users, user);
+		if (best == NULL || ok > best_ok || (ok == best_ok && g->created > best->created)) {
 			best = g;
+			best_ok = ok;
+		}
 	}
 	return best;
 }

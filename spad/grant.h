@@ -35,11 +35,13 @@ struct grant_tab {
 int grant_add(struct grant_tab *gt, const struct grant *g);
 
 /*
- * The newest record covering a TCP connection from addr:rport to lport created
- * at most max_age seconds before now (max_age 0: any kept record), or NULL.
+ * The newest record covering a connection from addr:rport to lport created at
+ * most max_age seconds before now (max_age 0: any kept record), or NULL.  With
+ * user != NULL a record that allows user is preferred over a newer one that
+ * does not, so two grants for one address never refuse a user one of them allows.
  */
 struct grant *grant_match(struct grant_tab *gt, const uint8_t addr[16], uint16_t rport,
-    uint16_t lport, uint8_t proto, int64_t now, unsigned max_age);
+    uint16_t lport, uint8_t proto, int64_t now, unsigned max_age, const char *user);
 
 /* Mark the records of tuple t used at now (first connection seen). */
 void grant_mark_used(struct grant_tab *gt, const struct fw_tuple *t, int64_t now);

@@ -48,16 +48,14 @@ mkdir -p /run/sshd
 ssh-keygen -q -t ed25519 -N '' -f "$T/hostkey"
 ssh-keygen -q -t ed25519 -N '' -f "$T/id"
 cp "$T/id.pub" "$T/authorized_keys"
-cat >"$T/sshd_config" <<EOF
-Port 2222
+# sshd_config: the shipped example (UsePAM off here: pam_spa is 61's subject)
+sed -e 's/^Port 22$/Port 2222/' -e 's/^UsePAM yes$/UsePAM no/' "$SPA_SRC/ssh/sshd_config" >"$T/sshd_config"
+cat >>"$T/sshd_config" <<EOF
 ListenAddress $SA
 HostKey $T/hostkey
 PidFile $T/sshd.pid
 AuthorizedKeysFile $T/authorized_keys
 PermitRootLogin prohibit-password
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-UsePAM no
 StrictModes no
 EOF
 bg_start sshd ip netns exec $S /usr/sbin/sshd -D -e -f "$T/sshd_config"
@@ -69,17 +67,16 @@ mkdir -p "$HOME"
 check "spa-knock --import" in_ns $C "$K" --import "$T/alice.cred" --hosts "$SA gw.test"
 cred=$HOME/.config/spa-knock/alice.cred
 check_eq "imported 0600" 600 "$(stat -c %a "$cred")"
-cat >"$T/ssh_config" <<EOF
-Host gw
-	HostName $SA
-	Port 2222
-	User root
+# ssh_config: the shipped example, names filled in; the ProxyCommand is its own
+sed -e "s/^Host gw.example.org/Host gw/" -e "s/HostName gw.example.org/HostName $SA/" \
+	-e "s/Port 22\$/Port 2222/" -e "s/User alice/User root/" -e "s|ProxyCommand spa-knock|ProxyCommand $K|" \
+	"$SPA_SRC/ssh/ssh_config" >"$T/ssh_config"
+cat >>"$T/ssh_config" <<EOF
 	IdentityFile $T/id
 	UserKnownHostsFile $T/known_hosts
 	StrictHostKeyChecking accept-new
 	BatchMode yes
 	ConnectTimeout 30
-	ProxyCommand $K %h %p
 EOF
 printf '#!/bin/sh\necho pw-alice\n' >"$T/askpass"; chmod 755 "$T/askpass"
 printf '#!/bin/sh\necho wrong\n' >"$T/badpass"; chmod 755 "$T/badpass"

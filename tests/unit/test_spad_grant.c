@@ -43,20 +43,56 @@ test_match(void **state)
 	g.created = 1000;
 	g.expires = 1030;
 	assert_int_equal(grant_add(&gt, &g), 0);
-	assert_non_null(grant_match(&gt, a, 5000, 22, 6, 1010, 0));
-	assert_null(grant_match(&gt, a, 5001, 22, 6, 1010, 0));
-	assert_null(grant_match(&gt, other, 5000, 22, 6, 1010, 0));
-	assert_null(grant_match(&gt, a, 5000, 23, 6, 1010, 0));
-	assert_null(grant_match(&gt, a, 5000, 22, 17, 1010, 0));
-	assert_null(grant_match(&gt, a, 5000, 22, 6, 1100, 30));	/* older than max_age */
+	assert_non_null(grant_match(&gt, a, 5000, 22, 6, 1010, 0, NULL));
+	assert_null(grant_match(&gt, a, 5001, 22, 6, 1010, 0, NULL));
+	assert_null(grant_match(&gt, other, 5000, 22, 6, 1010, 0, NULL));
+	assert_null(grant_match(&gt, a, 5000, 23, 6, 1010, 0, NULL));
+	assert_null(grant_match(&gt, a, 5000, 22, 17, 1010, 0, NULL));
+	assert_null(grant_match(&gt, a, 5000, 22, 6, 1100, 30, NULL));	/* older than max_age */
 	g.t.sport = 0;					/* any source port */
 	assert_int_equal(grant_add(&gt, &g), 0);
-	assert_non_null(grant_match(&gt, a, 6000, 22, 6, 1010, 0));
+	assert_non_null(grant_match(&gt, a, 6000, 22, 6, 1010, 0, NULL));
 	grant_mark_used(&gt, &g.t, 1011);
-	assert_int_equal(grant_match(&gt, a, 6000, 22, 6, 1010, 0)->used, 1011);
+	assert_int_equal(grant_match(&gt, a, 6000, 22, 6, 1010, 0, NULL)->used, 1011);
 	assert_int_equal(grant_expire(&gt, 1089), 0);
 	assert_int_equal(grant_expire(&gt, 1091), 2);
 	assert_int_equal(gt.n, 0);
+	grant_free(&gt);
+}
+
+/* Two grants cover one connection: the one that allows the user wins, else the newest. */
+static void
+test_match_prefers_user(void **state)
+{
+	struct grant_tab gt = { .keep = 60 };
+	struct grant g, *m;
+	uint8_t a[16];
+
+	(void)state;
+	assert_int_equal(spa_ip_parse("10.0.0.2", a), 0);
+	memset(&g, 0, sizeof(g));
+	memcpy(g.t.src, a, 16);
+	g.t.dport = 22;
+	g.t.proto = 6;
+	g.expires = 1030;
+	strcpy(g.aid, "a-alice");
+	strcpy(g.users, "alice");
+	g.created = 1000;
+	assert_int_equal(grant_add(&gt, &g), 0);
+	strcpy(g.aid, "b-bob");
+	strcpy(g.users, "bob");
+	g.t.sport = 4000;
+	g.created = 1005;
+	assert_int_equal(grant_add(&gt, &g), 0);
+	m = grant_match(&gt, a, 4000, 22, 6, 1010, 0, "alice");
+	assert_non_null(m);
+	assert_string_equal(m->aid, "a-alice");
+	m = grant_match(&gt, a, 4000, 22, 6, 1010, 0, "bob");
+	assert_string_equal(m->aid, "b-bob");
+	m = grant_match(&gt, a, 4000, 22, 6, 1010, 0, "carol");	/* nobody's: the newest, to name */
+	assert_string_equal(m->aid, "b-bob");
+	m = grant_match(&gt, a, 4000, 22, 6, 1010, 0, NULL);
+	assert_string_equal(m->aid, "b-bob");
 	grant_free(&gt);
 }
 
@@ -92,6 +128,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_users),
 		cmocka_unit_test(test_match),
+		cmocka_unit_test(test_match_prefers_user),
 		cmocka_unit_test(test_nets),
 	};
 	return cmocka_run_group_tests_name("spad_grant", tests, NULL, NULL);
