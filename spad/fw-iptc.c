@@ -102,13 +102,14 @@ ent_finish(struct ent *x, const char *target)
 	struct ipt_entry *e = (struct ipt_entry *)x->b;
 	size_t sz = XT_ALIGN(sizeof(struct xt_standard_target));
 	struct xt_entry_target *t;
+	size_t n = strlen(target);
 
-	if (x->err || x->len + sz > sizeof(x->b))
+	if (x->err || x->len + sz > sizeof(x->b) || n >= sizeof(t->u.user.name))
 		return -1;
 	e->target_offset = (uint16_t)x->len;
 	t = (struct xt_entry_target *)(x->b + x->len);
 	t->u.target_size = (uint16_t)sz;
-	snprintf(t->u.user.name, sizeof(t->u.user.name), "%s", target);
+	memcpy(t->u.user.name, target, n + 1);
 	x->len += sz;
 	e->next_offset = (uint16_t)x->len;
 	return 0;
