@@ -21,7 +21,8 @@
  * behind the firewall: the client commits a seed spad never saw), re-deliver
  * datagrams that were accepted before (replays: must be rejected), deliver
  * datagrams that were dropped long ago (late: may be accepted once), and
- * restart spad (index rebuilt from the store alone).  Every fourth round is
+ * restart spad (index rebuilt from the store alone) or reload it (new index,
+ * counters and replay caches carried).  Every fourth round is
  * lossless and must get in at once with both sides on the same seed.
  *
  * Checked every round: no datagram is accepted twice, the store's counter
@@ -101,11 +102,11 @@ struct world {
 	size_t acc_cap, nacc;
 	uint64_t store_counter;		/* the store's counter after the last accept */
 	uint64_t vcount[VFY_N];		/* spad's outcome counters, summed over restarts */
-	uint64_t rng;
+	uint64_t rng, rng0;		/* the plan's generator and its start (SPA_SYNC_SEED) */
 	/* stats */
 	long knocks, accepted, dropped_knocks, dropped_connects, crashes, replays, replays_rejected,
 	    late, late_accepted, under_prev, prev_recoveries, doors_without_knock, restarts,
-	    clean_rounds, commits, crash_site[NSITES];
+	    clean_rounds, commits, reloads, crash_site[NSITES];
 };
 
 static unsigned
@@ -241,20 +242,31 @@ acc_insert(struct world *w, const uint8_t *pkt, uint64_t counter)
 
 /* ---- the server ----------------------------------------------------------------- */
 
+/* As spad's load_index (and, on a reload, idx_carry): the index anew from the store. */
 static void
-server_index(struct world *w)
+server_index(struct world *w, int carry)
 {
 	struct store_client *c = NULL;
+	struct idx *nix = NULL;
 	size_t n = 0;
 
-	/* as spad's load_index: every enabled client from the store, keys derived anew */
 	assert_int_equal(store_client_list(w->st, 1, &c, &n), 0);
 	assert_int_equal(n, 1);
-	idx_free(w->ix);
-	w->ix = NULL;
-	assert_int_equal(idx_build(c, n, &w->ix), 0);
+	assert_int_equal(idx_build(c, n, &nix), 0);
 	store_clients_free(c, n);
+	if (carry && w->ix != NULL)
+		idx_carry(nix, w->ix);
+	idx_free(w->ix);
+	w->ix = nix;
 	w->v.ix = w->ix;
+}
+
+/* spad reloads (SIGHUP): a new index from the store, counters and replay caches carried. */
+static void
+server_reload(struct world *w)
+{
+	server_index(w, 1);
+	w->reloads++;
 }
 
 /* spad stops and starts again: the store is all that survives. */
@@ -268,7 +280,7 @@ server_restart(struct world *w)
 	w->st = NULL;
 	if (store_open(&w->cfg, w->key, 1, 0, &w->st, err) != 0)
 		fail_msg("store_open: %s", err);
-	server_index(w);
+	server_index(w, 0);
 	grant_free(&w->gt);
 	for (i = 0; i < VFY_N; i++)
 		w->vcount[i] += w->v.count[i];
@@ -509,6 +521,7 @@ setup(void **state)
 	w->rng = 0x853c49e6748fea9bull;
 	if (getenv("SPA_SYNC_SEED") != NULL)
 		w->rng = strtoull(getenv("SPA_SYNC_SEED"), NULL, 0) | 1;
+	w->rng0 = w->rng;
 	w->wall0 = 1700000000;
 	w->next_sport = 1024;
 	memset(w->src, 0, 10);
@@ -621,6 +634,8 @@ test_sync_under_loss(void **state)
 	int round, rc;
 	size_t i;
 
+	print_message("# fault plan seed %#llx (SPA_SYNC_SEED=N picks another)\n",
+	    (unsigned long long)w->rng0);
 	for (round = 0; round < ROUNDS; round++) {
 		int clean = round % 4 == 3;
 
@@ -650,6 +665,8 @@ test_sync_under_loss(void **state)
 				old_datagram(w, 0);
 			if (rnd(w, 100) == 0)
 				server_restart(w);
+			else if (rnd(w, 100) == 0)
+				server_reload(w);
 		}
 		rc = client_round(w, &res);
 		if (rc == 0 && res.used_prev)
@@ -677,10 +694,10 @@ test_sync_under_loss(void **state)
 	print_message("# %d rounds (%ld lossless), %ld knocks: %ld accepted (%ld under prev_seed), "
 	    "%ld knocks dropped, %ld connects dropped, %ld crashes, %ld doors without a knock, "
 	    "%ld recoveries via prev_seed, %ld seeds committed, %ld replays rejected of %ld, "
-	    "%ld late deliveries (%ld accepted), %ld spad restarts\n", ROUNDS, w->clean_rounds,
+	    "%ld late deliveries (%ld accepted), %ld spad restarts, %ld reloads\n", ROUNDS, w->clean_rounds,
 	    w->knocks, w->accepted, w->under_prev, w->dropped_knocks, w->dropped_connects,
 	    w->crashes, w->doors_without_knock, w->prev_recoveries, w->commits, w->replays_rejected,
-	    w->replays, w->late, w->late_accepted, w->restarts);
+	    w->replays, w->late, w->late_accepted, w->restarts, w->reloads);
 	print_message("# crashes:");
 	for (i = 0; i < NSITES; i++)
 		print_message(" %ld %s%s", w->crash_site[i], site_name[i], i + 1 < NSITES ? "," : "\n");
