@@ -694,8 +694,8 @@ test_sync_under_loss(void **state)
 	print_message("# %d rounds (%ld lossless), %ld knocks: %ld accepted (%ld under prev_seed), "
 	    "%ld knocks dropped, %ld connects dropped, %ld crashes, %ld doors without a knock, "
 	    "%ld recoveries via prev_seed, %ld seeds committed, %ld replays rejected of %ld, "
-	    "%ld late deliveries (%ld accepted), %ld spad restarts, %ld reloads\n", ROUNDS, w->clean_rounds,
-	    w->knocks, w->accepted, w->under_prev, w->dropped_knocks, w->dropped_connects,
+	    "%ld late deliveries (%ld accepted), %ld spad restarts, %ld reloads\n", ROUNDS,
+	    w->clean_rounds, w->knocks, w->accepted, w->under_prev, w->dropped_knocks, w->dropped_connects,
 	    w->crashes, w->doors_without_knock, w->prev_recoveries, w->commits, w->replays_rejected,
 	    w->replays, w->late, w->late_accepted, w->restarts, w->reloads);
 	print_message("# crashes:");
