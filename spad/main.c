@@ -187,16 +187,63 @@ restore_grants(struct spad *s)
 	free(sg);
 }
 
+/*
+ * The pid file.  spad writes it as root and may then run as `user`, who can
+ * remove it on exit only if its directory is the user's: so a missing
+ * directory (/run/spad outside systemd) is created owned by the user, and the
+ * file itself is handed to the user and kept open.  Where the directory stays
+ * someone else's (systemd's RuntimeDirectory, removed by systemd anyway),
+ * spad empties the file on exit instead: no stale pid is left behind either way.
+ */
+static int pid_fd = -1;
+
 static int
-write_pid(const char *path)
+write_pid(const char *path, const char *user, char *err, size_t errlen)
 {
-	char buf[32];
+	struct passwd *pw = NULL;
+	struct stat sb;
+	char buf[32], dir[4096], *slash;
 	int n;
 
 	if (path == NULL || *path == '\0')
 		return 0;
+	if (user != NULL && *user != '\0' && strcmp(user, "root") != 0 && (pw = getpwnam(user)) == NULL) {
+		snprintf(err, errlen, "user %s: no such user", user);
+		return SPA_ERR_INVALID;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		if (stat(dir, &sb) != 0) {
+			if (errno != ENOENT || mkdir(dir, 0755) != 0 ||
+			    (pw != NULL && chown(dir, pw->pw_uid, pw->pw_gid) != 0)) {
+				snprintf(err, errlen, "pid_file directory %.256s: %s", dir, strerror(errno));
+				return SPA_ERR_SYSTEM;
+			}
+		} else if (pw != NULL && sb.st_uid != pw->pw_uid)
+			log_msg(LOG_NOTICE, "event=pid_file_note path=%s note=\"directory not owned by %s: "
+			    "the file is emptied, not removed, on exit\"", path, user);
+	}
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	return spa_file_write_atomic(path, buf, (size_t)n, 0644);
+	if (spa_file_write_atomic(path, buf, (size_t)n, 0644) != 0 ||
+	    (pid_fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
+	    (pw != NULL && fchown(pid_fd, pw->pw_uid, pw->pw_gid) != 0)) {
+		snprintf(err, errlen, "pid_file %s: %s", path, strerror(errno));
+		return SPA_ERR_SYSTEM;
+	}
+	return 0;
+}
+
+/* Remove the pid file, or empty it where spad may no longer remove it. */
+static void
+remove_pid(const char *path)
+{
+	if (pid_fd < 0)
+		return;
+	if (unlink(path) != 0)
+		(void)!ftruncate(pid_fd, 0);
+	close(pid_fd);
+	pid_fd = -1;
 }
 
 /* Become user, keeping only CAP_NET_ADMIN and CAP_NET_RAW; no core dumps either way. */
@@ -365,9 +412,8 @@ main(int argc, char **argv)
 		log_msg(LOG_ERR, "event=start_failed what=control_socket error=\"%s\"", err);
 		goto out;
 	}
-	if (write_pid(s.cfg.pid_file) != 0) {
-		log_msg(LOG_ERR, "event=start_failed what=pid_file path=%s error=\"%s\"", s.cfg.pid_file,
-		    strerror(errno));
+	if (write_pid(s.cfg.pid_file, s.cfg.user, err, sizeof(err)) != 0) {
+		log_msg(LOG_ERR, "event=start_failed what=pid_file error=\"%s\"", err);
 		goto out;
 	}
 	sigemptyset(&mask);
@@ -461,8 +507,8 @@ out:
 		if (rc == 0)
 			(void)unlink(s.cfg.control_socket);
 	}
-	if (rc == 0 && s.cfg.pid_file != NULL)
-		(void)unlink(s.cfg.pid_file);
+	if (s.cfg.pid_file != NULL)
+		remove_pid(s.cfg.pid_file);
 	if (ep >= 0)
 		close(ep);
 	if (sfd >= 0)
