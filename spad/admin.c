@@ -82,13 +82,14 @@ CRED_HELP },
 };
 
 static const char global_help[] =
-"usage: spa-admin [-c FILE] [--sql-dir DIR] VERB [ARGS]\n"
+"usage: spa-admin [-v] [-c FILE] [--sql-dir DIR] VERB [ARGS]\n"
 "       spa-admin VERB --help\n"
 "Provision spa clients in the store spad reads (SQLite or MariaDB, from the\n"
 "config file's 'store' key).\n"
 "  -c FILE        configuration file (default " SPAD_CONF_DEFAULT ")\n"
 "  --sql-dir DIR  schema files for init/migrate (default: $SPA_SQL_DIR, else\n"
 "                 " SPA_SQLDIR ")\n"
+"  -v             say so when spad could not be told to reload after a change\n"
 "Exit status: 0 ok, 1 usage or bad input, 2 not found, 3 already exists,\n"
 "4 store unreachable / unknown schema / bad server key, 5 internal error,\n"
 "6 spad's control socket not available.\n"
@@ -158,6 +159,8 @@ main(int argc, char **argv)
 			a.conf_path = argv[++i];
 		else if (strcmp(argv[i], "--sql-dir") == 0 && i + 1 < argc)
 			a.sql_dir = argv[++i];
+		else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
+			a.verbose = 1;
 		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			print_global_help(stdout);
 			return ADMIN_OK;

@@ -120,6 +120,11 @@ S1=$(seed)
 check "spa-admin add alice" sh -c "echo pw-alice | \"$SB/spa-admin\" -c '$T/spad.conf' add --aid alice --seed $S1 --user alice --ports tcp/$PORT --password-stdin"
 SB1=$(seed)
 check "spa-admin add bob (disabled)" sh -c "echo pw-bob | \"$SB/spa-admin\" -c '$T/spad.conf' add --aid bob --seed $SB1 --user bob --ports tcp/$PORT --disabled --password-stdin"
+out=$(admin disable bob 2>&1); rc=$?
+check_eq "spa-admin without a running spad: silent" "0 " "$rc $out"
+out=$(admin -v disable bob 2>&1)
+case "$out" in *"spad not reached"*) ok "spa-admin -v notes that spad was not reached";;
+	*) nok "spa-admin -v notes that spad was not reached ($out)";; esac
 start_spad
 check "spad is running and answers status" ctl status
 A="--aid alice --password pw-alice"
@@ -182,7 +187,16 @@ knock $A --seed $S2 --new-seed $S4 --port $PORT --sport 5014
 check_eq "recovery through prev_seed opens" open "$(conn $PORT 5014)"
 knock $A --seed $S4 --port $PORT --sport 5015
 check_eq "the seed sent under prev_seed is current" open "$(conn $PORT 5015)"
+r0=$(counter reloads)
 check "spa-admin use-old-seed" admin use-old-seed alice
+check_eq "spa-admin told spad to reload (no SIGHUP)" $((r0 + 1)) "$(counter reloads)"
+knock $A --seed $S2 --port $PORT --sport 5018
+check_eq "after use-old-seed the old seed opens at once" open "$(conn $PORT 5018)"
+check "spa-admin disable alice" admin disable alice
+knock $A --seed $S2 --port $PORT --sport 5019
+check_eq "a disable reaches spad without SIGHUP: nothing opens" closed "$(conn $PORT 5019)"
+out=$(admin enable alice 2>&1); rc=$?
+check_eq "spa-admin enable alice: silent" "0 " "$rc $out"
 out=$(ctl reload); rc=$?
 check_eq "reload through the control socket" "0 ok" "$rc $(echo $out)"
 knock $A --seed $S2 --port $PORT --sport 5016
