@@ -1,9 +1,30 @@
 # tests/system/spad-common.sh - spad's system tests, sourced by
-# 41-spad-nftables.sh and 42-spad-iptables.sh with FW (the backend) and N (a
-# digit keeping their namespaces apart) set.  A client and a server network
-# namespace joined by a veth pair; spad runs in the server namespace with a
-# SQLite store; spad-testknock builds knocks of every kind in the client one.
+# 41-spad-nftables.sh, 42-spad-iptables.sh and 45-spad-mariadb-*.sh with FW
+# (the backend), N (a digit keeping their namespaces apart) and optionally
+# STORE (sqlite, the default, or mariadb: the throwaway server of
+# services.sh) set.  A client and a server network namespace joined by a
+# veth pair; spad runs in the server namespace; spad-testknock builds knocks
+# of every kind in the client one.
 . "$(dirname "$0")/lib.sh"
+STORE=${STORE:-sqlite}
+if [ "$STORE" = mariadb ]; then
+	SOCK=${SPA_MARIADB_SOCKET:-}
+	if [ -z "$SOCK" ] || [ ! -S "$SOCK" ]; then
+		skip_nok "spad with the MariaDB store" "no test MariaDB server (services_start failed?)"
+		finish
+	fi
+	DBNAME=spa_test_spad$N
+	mariadb --no-defaults --socket="$SOCK" -uroot -e "DROP DATABASE IF EXISTS $DBNAME; CREATE DATABASE $DBNAME"
+	at_exit "mariadb --no-defaults --socket='$SOCK' -uroot -e 'DROP DATABASE IF EXISTS $DBNAME'"
+	STORE_CONF="store = mariadb
+db_socket = $SOCK
+db_user = spa_test
+db_password_file = ${SPA_MARIADB_PWFILE:-$(dirname "$SOCK")/pw}
+db_name = $DBNAME"
+else
+	STORE_CONF="store = sqlite
+db_path = $T/spad.db"
+fi
 
 SB=$SPA_BUILD/spad
 S=spaDs$N C=spaDc$N
@@ -90,8 +111,7 @@ block_all = $1
 allowed_ips = $ALLOWED/32
 protect = tcp/$PORT
 open_timeout = $TIMEOUT
-store = sqlite
-db_path = $T/spad.db
+$STORE_CONF
 server_key = $T/server.key
 control_socket = $T/ctl.sock
 pid_file = $T/spad.pid
