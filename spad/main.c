@@ -149,6 +149,7 @@ spad_reload(struct spad *s, char *err, size_t errlen)
 	spad_config_free(&s->cfg);
 	s->cfg = nc;
 	vfy_setup(s);
+	s->v.store_down = 0;	/* a fresh connection */
 	s->reloads++;
 	log_msg(LOG_INFO, "event=reload clients=%zu grants=%zu", idx_count(s->ix), s->gt.n);
 	return 0;
@@ -157,6 +158,87 @@ fail:
 	store_close(nst);
 	spad_config_free(&nc);
 	return r;
+}
+
+#define RETRY_MAX_S	10	/* backoff ceiling for a lost store or capture handle */
+
+static unsigned
+backoff_next(unsigned cur)
+{
+	return cur == 0 ? 1 : cur * 2 > RETRY_MAX_S ? RETRY_MAX_S : cur * 2;
+}
+
+/*
+ * The store went away (MariaDB stopped, network): verify.c refuses knocks at
+ * step 11 meanwhile.  Reconnect, and re-read the clients (another gateway
+ * may have moved their counters and seeds on); quietly until it works.
+ */
+static void
+store_retry(struct spad *s)
+{
+	struct store *nst = NULL;
+	struct idx *nix = NULL;
+	char e[SPAD_CONF_ERRLEN], err[SPAD_CONF_ERRLEN + 128];
+
+	if (spad_mono_ms() < s->store_retry_ms)
+		return;
+	if (store_open(&s->cfg, s->key, 1, 0, &nst, e) != 0 ||
+	    load_index(s, nst, &nix, err, sizeof(err)) != 0) {
+		store_close(nst);
+		s->store_backoff = backoff_next(s->store_backoff);
+		s->store_retry_ms = spad_mono_ms() + 1000 * (int64_t)s->store_backoff;
+		return;
+	}
+	idx_carry(nix, s->ix);
+	idx_free(s->ix);
+	store_close(s->st);
+	s->ix = nix;
+	s->st = nst;
+	vfy_setup(s);
+	s->v.store_down = 0;
+	s->store_backoff = 0;
+	s->store_reconnects++;
+	log_msg(LOG_NOTICE, "event=store_up store=%s clients=%zu", store_backend(s->st), idx_count(s->ix));
+}
+
+static int
+epoll_add(int ep, int fd, int tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t)tag };
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* A pcap error (interface down, gone): drop the handle, log once, reopen from the timer. */
+static void
+cap_lost(struct spad *s)
+{
+	log_msg(LOG_ERR, "event=capture_down interface=%s error=\"%s\" note=\"reopening\"",
+	    s->cfg.interface != NULL ? s->cfg.interface : "any", cap_error(s->cap));
+	(void)epoll_ctl(s->epfd, EPOLL_CTL_DEL, cap_fd(s->cap), NULL);
+	cap_close(s->cap);
+	s->cap = NULL;
+	s->cap_backoff = 1;
+	s->cap_retry_ms = spad_mono_ms() + 1000;
+}
+
+static void
+cap_retry(struct spad *s)
+{
+	char err[512];
+
+	if (spad_mono_ms() < s->cap_retry_ms)
+		return;
+	if (cap_open(s->cfg.interface, s->cfg.pcap_filter, s->cfg.spa_port, &s->cap, err,
+	    sizeof(err)) != 0 || epoll_add(s->epfd, cap_fd(s->cap), EV_CAP) != 0) {
+		cap_close(s->cap);
+		s->cap = NULL;
+		s->cap_backoff = backoff_next(s->cap_backoff);
+		s->cap_retry_ms = spad_mono_ms() + 1000 * (int64_t)s->cap_backoff;
+		return;
+	}
+	s->cap_reopens++;
+	log_msg(LOG_NOTICE, "event=capture_up interface=%s", s->cfg.interface != NULL ? s->cfg.interface : "any");
 }
 
 /* Grant records of this gateway still live in the store: pam_spa may ask about them. */
@@ -320,14 +402,6 @@ usage(FILE *f)
 	    "  -h, --help         this text\n", SPAD_CONF_DEFAULT);
 }
 
-static int
-epoll_add(int ep, int fd, int tag)
-{
-	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t)tag };
-
-	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -424,7 +498,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if ((sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0 ||
 	    (tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) < 0 ||
-	    (ep = epoll_create1(EPOLL_CLOEXEC)) < 0) {
+	    (s.epfd = ep = epoll_create1(EPOLL_CLOEXEC)) < 0) {
 		log_msg(LOG_ERR, "event=start_failed what=descriptors error=\"%s\"", strerror(errno));
 		goto out;
 	}
@@ -457,8 +531,9 @@ main(int argc, char **argv)
 		for (i = 0; i < n; i++) {
 			switch (evs[i].data.u32) {
 			case EV_CAP:
-				if (cap_dispatch(s.cap, on_payload, &s) != 0)
-					log_msg(LOG_ERR, "event=capture_error");
+				if (s.cap != NULL && ((evs[i].events & (EPOLLERR | EPOLLHUP)) != 0 ||
+				    cap_dispatch(s.cap, on_payload, &s) != 0))
+					cap_lost(&s);
 				break;
 			case EV_CTL:
 				ctlsrv_accept(&s, lfd);
@@ -472,8 +547,12 @@ main(int argc, char **argv)
 				(void)!read(tfd, &ticks, sizeof(ticks));
 				fw_tick(s.fw, spad_now());
 				grant_expire(&s.gt, spad_now());
+				if (s.v.store_down)
+					store_retry(&s);
+				if (s.cap == NULL)
+					cap_retry(&s);
 				/* the store's grant rows only serve restarts: prune them now and then */
-				if (++s.ticks % 60 == 0 &&
+				if (++s.ticks % 60 == 0 && !s.v.store_down &&
 				    store_grant_expire(s.st, spad_now() - (int64_t)s.gt.keep, NULL) != 0)
 					log_msg(LOG_WARNING, "event=store_error what=grant_expire error=\"%s\"",
 					    store_errmsg(s.st));

