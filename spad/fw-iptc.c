@@ -23,9 +23,12 @@
  * IPv6 (no /proc/net/if_inet6) has no IPv6 door to guard: the ip6 family is
  * skipped there; anywhere else failing to set it up fails the start.
  *
- * fw_reconcile() compares the chain with the grants spad holds: a grant
- * rule deleted behind spad's back is put back, duplicates and stray rules
- * with the label are removed.
+ * fw_reconcile() compares each family's chain and jump with what spad
+ * built and the grants it holds: when anything differs (a base or grant rule
+ * deleted, duplicated, moved or added behind spad's back) the chain is
+ * rebuilt from spad's state in one commit.  A grant rule deleted while spad
+ * holds it live comes back: spad sees every grant's first connection itself
+ * (conntrack), so it knows that grant unused.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -686,6 +689,101 @@ on_ct(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, void *data)
 }
 #endif
 
+static const char *
+comment_of(const void *e, int v6)
+{
+	const struct xt_entry_match *m = find_match(e, v6, "comment");
+
+	return m != NULL ? ((const struct xt_comment_info *)m->data)->comment : "";
+}
+
+/* Base rules build_fam() makes for o in this family. */
+static size_t
+base_count(const struct fw_opts *o, int v6)
+{
+	size_t i, n = 2;
+
+	if (!o->block_all)
+		return n + o->nprotect;
+	for (i = 0; i < o->nallowed; i++) {
+		const struct fw_net *x = &o->allowed[i];
+		int is4 = x->plen >= 96 && memcmp(x->addr, v4pfx, sizeof(v4pfx)) == 0;
+
+		n += is4 != v6;
+	}
+	return n + 1 + (v6 ? 4 : 0);
+}
+
+/* 1 if the family's jump and chain are exactly what spad built around its live grants. */
+static int
+fam_intact(struct fw *f, const struct fam *fm, struct xtc_handle *h, time_t now)
+{
+	struct iptc_priv *p = f->priv;
+	const char *l = p->chain;
+	char base[64];
+	const void *e;
+	unsigned char *seen;
+	size_t i, pos, nbase = 0;
+	int v6 = fm->v6, ok = 1, phase = 0;
+
+	for (pos = 0, i = 0, e = fm->first("INPUT", h); e != NULL; e = fm->next(e, h), pos++)
+		if (strcmp(fm->target(e, h), l) == 0 && (i++ > 0 || pos > 0))
+			return 0;	/* a second jump, or not first */
+	if (i != 1 || !fm->is_chain(l, h))
+		return 0;
+	if ((seen = calloc(p->n + 1, 1)) == NULL)
+		return 0;
+	snprintf(base, sizeof(base), "%s:base", l);
+	for (pos = 0, e = fm->first(l, h); e != NULL && ok; e = fm->next(e, h), pos++) {
+		if (strcmp(comment_of(e, v6), base) == 0) {
+			nbase++;
+			if (pos >= 2)
+				phase = 1;	/* the grants are behind us */
+			continue;
+		}
+		if (pos < 2 || phase == 1) {
+			ok = 0;		/* a grant where base rules belong */
+			break;
+		}
+		for (i = 0; i < p->n; i++)
+			if (!seen[i] && fw_tuple_is_v4(&p->g[i].t) == !v6 && same_rule(e, p->g[i].e, v6))
+				break;
+		if (i == p->n)
+			ok = 0;		/* not one of spad's, or a duplicate */
+		else
+			seen[i] = 1;
+	}
+	for (i = 0; i < p->n && ok; i++)
+		if (!seen[i] && fw_tuple_is_v4(&p->g[i].t) == !v6 && p->g[i].expires > now)
+			ok = 0;		/* a live grant's rule is gone */
+	free(seen);
+	return ok && nbase == base_count(&f->opts, v6);
+}
+
+static int
+iptc_reconcile(struct fw *f, time_t now, unsigned *fixed, char *err, size_t errlen)
+{
+	struct iptc_priv *p = f->priv;
+	struct xtc_handle *h;
+	size_t i;
+	int r, intact;
+
+	for (i = 0; i < p->nfams; i++) {
+		const struct fam *fm = p->fams[i];
+
+		if ((h = fm->init(TABLE)) == NULL)
+			return fail(fm, NULL, err, errlen, "init");
+		intact = fam_intact(f, fm, h, now);
+		fm->free(h);
+		if (intact)
+			continue;
+		if ((r = build_fam(f, fm, &f->opts, 0, err, errlen)) != 0)
+			return r;
+		(*fixed)++;
+	}
+	return 0;
+}
+
 static int
 iptc_open_(struct fw *f, const struct fw_opts *o, char *err, size_t errlen)
 {
@@ -861,5 +959,6 @@ const struct fw_ops fw_iptc_ops = {
 	.event_fd = iptc_event_fd,
 	.events = iptc_events,
 	.tick = iptc_tick,
+	.reconcile = iptc_reconcile,
 	.close = iptc_close_,
 };

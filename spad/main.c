@@ -116,6 +116,20 @@ load_index(struct spad *s, struct store *st, struct idx **out, char *err, size_t
 	return r;
 }
 
+/* The firewall against spad's grants (spad(8) "Reconciliation"); a repair is worth a warning. */
+static void
+reconcile(struct spad *s, const char *when)
+{
+	char err[512];
+	unsigned fixed = 0;
+
+	if (fw_reconcile(s->fw, spad_now(), &fixed, err, sizeof(err)) != 0)
+		log_msg(LOG_ERR, "event=reconcile_failed when=%s error=\"%s\"", when, err);
+	else if (fixed > 0)
+		log_msg(LOG_WARNING, "event=reconcile when=%s fixed=%u note=\"the firewall was changed "
+		    "behind spad's back\"", when, fixed);
+}
+
 int
 spad_reload(struct spad *s, char *err, size_t errlen)
 {
@@ -151,6 +165,7 @@ spad_reload(struct spad *s, char *err, size_t errlen)
 	vfy_setup(s);
 	s->v.store_down = 0;	/* a fresh connection */
 	s->reloads++;
+	reconcile(s, "reload");
 	log_msg(LOG_INFO, "event=reload clients=%zu grants=%zu", idx_count(s->ix), s->gt.n);
 	return 0;
 fail:
@@ -161,6 +176,7 @@ fail:
 }
 
 #define RETRY_MAX_S	10	/* backoff ceiling for a lost store or capture handle */
+
 
 static unsigned
 backoff_next(unsigned cur)
@@ -551,6 +567,8 @@ main(int argc, char **argv)
 					store_retry(&s);
 				if (s.cap == NULL)
 					cap_retry(&s);
+				if (s.ticks % s.cfg.reconcile_interval == 0)
+					reconcile(&s, "tick");
 				/* the store's grant rows only serve restarts: prune them now and then */
 				if (++s.ticks % 60 == 0 && !s.v.store_down &&
 				    store_grant_expire(s.st, spad_now() - (int64_t)s.gt.keep, NULL) != 0)

@@ -162,4 +162,67 @@ check_eq "capture: the loss was logged once" 1 "$(grep -c 'event=capture_down' "
 cpu=$(awk '{print $14 + $15}' /proc/$SPAD_PID/stat)
 check "capture: no busy loop (under 1 s of CPU)" test "$cpu" -lt 100
 stop_spad
+
+# ---- grants changed behind spad's back (reconcile_interval = 2) --------------------------
+RW=5	# seconds to wait for a reconcile tick
+sqlite_setup nftables spadt46
+start_spad "$T/s.conf" nspad
+L=spadt46
+nftx() { in_ns $S nft "$@"; }
+knock --sport 4201
+nftx delete element inet $L g4 "{ $CA . tcp . 4201 . 22 }"
+sleep $RW
+check_eq "nftables: a deleted grant is not put back (used or deleted: spad cannot tell; shut)" closed "$(conn 4201)"
+nftx add element inet $L g4 "{ $CA . tcp . 4202 . 22 timeout 1h }"
+check "nftables: a stranger's element is removed on the next reconcile" wait_for $RW \
+	sh -c "! ip netns exec $S nft list set inet $L g4 | grep -q 4202"
+check_eq "nftables: ...so it opens nothing" closed "$(conn 4202)"
+knock --sport 4203
+nftx delete element inet $L g4 "{ $CA . tcp . 4203 . 22 }"
+nftx add element inet $L g4 "{ $CA . tcp . 4203 . 22 timeout 1h }"
+check "nftables: a grant re-added to outlive spad's is removed" wait_for $RW \
+	sh -c "! ip netns exec $S nft list set inet $L g4 | grep -q 4203"
+h=$(nftx -a list chain inet $L input | sed -n 's/.*dport 22 drop # handle \([0-9]*\)/\1/p')
+nftx delete rule inet $L input handle "$h"
+check_eq "nftables: protect rule deleted behind spad's back: door open (the fault)" open "$(conn 4204)"
+check "nftables: the base rule is restored on the next reconcile" wait_for $RW \
+	sh -c "ip netns exec $S nft list chain inet $L input | grep -q 'dport 22 drop'"
+check_eq "nftables: door shut again" closed "$(conn 4205)"
+nftx add rule inet $L input tcp dport 22 accept
+check "nftables: a rule added to spad's chain is removed" wait_for $RW \
+	sh -c "! ip netns exec $S nft list chain inet $L input | grep -q 'dport 22 accept'"
+knock --sport 4206
+check_eq "nftables: after all that a knock opens" open "$(conn 4206)"
+check "nftables: the repairs were logged" grep -q 'event=reconcile when=tick' "$T/nspad.out"
+stop_spad
+
+sqlite_setup iptables spadt46
+start_spad "$T/s.conf" ispad
+ipt() { in_ns $S iptables-legacy "$@"; }
+rules() { ipt -S $L | grep -c -- "$1"; }
+knock --sport 4301
+n=$(ipt -S $L | grep -n "$L:frank" | head -1 | cut -d: -f1)	# line 1 is "-N"
+ipt -D $L $((n - 1))
+check_eq "iptables: grant rule deleted behind spad's back" 0 "$(rules "$L:frank")"
+check "iptables: the live grant's rule comes back (spad knows it unused)" wait_for $RW \
+	sh -c "ip netns exec $S iptables-legacy -S $L | grep -q -- '--sport 4301'"
+check_eq "iptables: and opens" open "$(conn 4301)"
+knock --sport 4302
+# the same grant again, living longer
+ipt -I $L 3 -s $CA/32 -p tcp --sport 4302 --dport 22 -m state --state NEW \
+	-m time --datestop 2037-01-01T00:00:00 -m comment --comment "$L:frank" -j ACCEPT
+check_eq "iptables: grant rule duplicated behind spad's back" 2 "$(rules '--sport 4302')"
+check "iptables: the duplicate is removed" wait_for $RW \
+	sh -c "[ \$(ip netns exec $S iptables-legacy -S $L | grep -c -- '--sport 4302') = 1 ]"
+ipt -I $L 3 -s $CA/32 -p tcp --sport 4303 --dport 22 -m comment --comment "$L:mallory" -j ACCEPT
+check "iptables: a stranger's rule with spad's label is removed" wait_for $RW \
+	sh -c "! ip netns exec $S iptables-legacy -S $L | grep -q mallory"
+check_eq "iptables: ...so it opens nothing" closed "$(conn 4303)"
+ipt -D INPUT 1
+check_eq "iptables: the jump deleted behind spad's back: door open (the fault)" open "$(conn 4304)"
+check "iptables: the jump is restored" wait_for $RW sh -c "ip netns exec $S iptables-legacy -S INPUT | grep -q -- '-j $L'"
+check_eq "iptables: door shut again" closed "$(conn 4305)"
+check_eq "iptables: the duplicated grant still opens once" open "$(conn 4302)"
+check "iptables: the repairs were logged" grep -q 'event=reconcile when=tick' "$T/ispad.out"
+stop_spad
 finish
