@@ -6,8 +6,10 @@
 #  - the capture interface going down and up: spad reopens the capture.
 #  - a grant's rule deleted or duplicated behind spad's back (both backends):
 #    extra rules go on the next reconcile tick; see spad(8) "Reconciliation".
-#  - client clock skew beyond max_packet_age: rejected, counted as stale,
-#    and spa-knock says so.
+#  - client clock skew beyond max_packet_age (spa-knock's time() shifted by an
+#    LD_PRELOAD shim): rejected, counted and logged as stale; spa-knock gives
+#    up with status 5 and names the clock among the causes (spad is silent to
+#    the client by design, so it cannot say more).
 . "$(dirname "$0")/lib.sh"
 
 SB=$SPA_BUILD/spad
@@ -225,4 +227,48 @@ check_eq "iptables: door shut again" closed "$(conn 4305)"
 check_eq "iptables: the duplicated grant still opens once" open "$(conn 4302)"
 check "iptables: the repairs were logged" grep -q 'event=reconcile when=tick' "$T/ispad.out"
 stop_spad
+
+# ---- client clock skew beyond max_packet_age (the real spa-knock) ------------------------
+K=$SPA_BUILD/spa-knock/spa-knock
+# a clock 1000 s behind for spa-knock alone: time() shifted by $SKEW (LD_PRELOAD)
+cat >"$T/skew.c" <<'EOF'
+#include <stdlib.h>
+#include <time.h>
+time_t time(time_t *t)
+{
+	struct timespec ts;
+	const char *s = getenv("SKEW");
+	time_t v;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	v = ts.tv_sec + (s != NULL ? atol(s) : 0);
+	if (t != NULL)
+		*t = v;
+	return v;
+}
+EOF
+if [ -x "$K" ] && cc -shared -fPIC -o "$T/skew.so" "$T/skew.c"; then
+	sqlite_setup nftables spadt46
+	echo pwg | "$SB/spa-admin" -c "$T/s.conf" add --aid gina --user gina --ports tcp/$PORT \
+		--password-stdin --out "$T/gina.cred" --server $SA >>"$T/log" 2>&1
+	chmod 600 "$T/gina.cred"
+	start_spad "$T/s.conf" kspad
+	export HOME=$T/home; mkdir -p "$HOME"
+	in_ns $C "$K" --import "$T/gina.cred" --hosts $SA >>"$T/log" 2>&1
+	printf '#!/bin/sh\necho pwg\n' >"$T/askpass"; chmod 755 "$T/askpass"
+	export SSH_ASKPASS=$T/askpass SSH_ASKPASS_REQUIRE=force
+	in_ns $C env LD_PRELOAD="$T/skew.so" SKEW=-1000 setsid "$K" -t 3 --window 1000 $SA $PORT \
+		</dev/null >/dev/null 2>"$T/skew.err"; rc=$?
+	check_eq "clock skew: spa-knock gives up with status 5" 5 "$rc"
+	check "clock skew: spa-knock names the clock as a possible cause" grep -q "clock" "$T/skew.err"
+	check_eq "clock skew: one line on stderr" 1 "$(wc -l <"$T/skew.err")"
+	check "clock skew: spad counts the knocks as stale" test "$(status stale)" -ge 1
+	check_eq "clock skew: nothing else counted" 0 "$(status accepted)"
+	check "clock skew: spad logs the reason" grep -q 'event=reject reason=stale aid=gina' "$T/kspad.out"
+	in_ns $C setsid "$K" -t 5 $SA $PORT </dev/null >/dev/null 2>"$T/noskew.err"; rc=$?
+	check_eq "the same spa-knock with the right clock gets in" 0 "$rc"
+	stop_spad
+else
+	skip_nok "client clock skew" "spa-knock not built or no C compiler for the time shim"
+fi
 finish
