@@ -305,10 +305,10 @@ admin_notify_spad(struct admin *a)
 {
 	static struct spa_ctl_writer w;		/* 64 KiB: not on the stack */
 	struct spa_ctl_msg *m = NULL;
-	const char *path = a->cfg.control_socket, *why;
+	const char *path = a->ctl_socket != NULL ? a->ctl_socket : a->cfg.control_socket, *why;
 	int r;
 
-	if (!a->cfg_loaded || path == NULL || *path == '\0')
+	if ((a->ctl_socket == NULL && !a->cfg_loaded) || path == NULL || *path == '\0')
 		return;
 	spa_ctl_begin(&w, SPA_CTL_RELOAD);
 	/* a reload re-reads every client: give a big store a few seconds */

@@ -73,22 +73,43 @@ CRED_HELP },
 	{ "export", admin_export, "export AID --out FILE [--server HOST]",
 "Write a fresh credential file for client AID from the store (current seed and\n"
 "the last counter the server accepted).\n" CRED_HELP },
-	{ "grants", admin_live, "grants", "Live grants (asks spad over its control socket).\n" },
-	{ "status", admin_live, "status", "spad's counters (asks spad over its control socket).\n" },
-	{ "allow", admin_live, "allow AID IP PORT",
-"Open PORT for IP as if AID had knocked (asks spad over its control socket).\n" },
-	{ "established", admin_live, "established AID",
-"Mark AID's grant as used (asks spad over its control socket).\n" },
+	{ "grants", admin_live, "grants [-S PATH]",
+"spad's grant records as a table: AID, source address:port (* = any port),\n"
+"service port, users, created, expires, first use.  Records stay listed a while\n"
+"after they expire, so pam_spa can still match a login to its knock.\n"
+"  -S, --socket PATH     spad's control socket (default: control_socket of the\n"
+"                        configuration file)\n" },
+	{ "status", admin_live, "status [-S PATH]",
+"spad's counters, one \"name = value\" per line: uptime, clients, grants,\n"
+"packets, accepted knocks and every rejection reason.\n"
+"  -S, --socket PATH     spad's control socket\n" },
+	{ "allow", admin_live, "allow AID IP [tcp/|udp/]PORT [--sport N] [--timeout SEC] "
+	    "[--users LIST] [-S PATH]",
+"Open PORT for IP as if AID had knocked (the seed's add_firewall_entry): spad\n"
+"adds a firewall grant and a grant record pam_spa accepts for AID's users.\n"
+"  --sport N             only from TCP/UDP source port N (default: any)\n"
+"  --timeout SEC         how long NEW connections may come (default: open_timeout)\n"
+"  --users LIST          login names the grant allows, or * (default: the users\n"
+"                        of client AID in the store)\n"
+"  -S, --socket PATH     spad's control socket\n" },
+	{ "established", admin_live, "established AID [IP] [--port N] [-S PATH]",
+"Mark AID's live grants (from IP only, or every address; on port N only) as\n"
+"used, the seed's set_client_established: NEW connections through them are\n"
+"refused from now on, established ones keep working.  Status 2 if AID holds\n"
+"no live grant.\n"
+"  -S, --socket PATH     spad's control socket\n" },
 };
 
 static const char global_help[] =
-"usage: spa-admin [-v] [-c FILE] [--sql-dir DIR] VERB [ARGS]\n"
+"usage: spa-admin [-v] [-c FILE] [--sql-dir DIR] [-S PATH] VERB [ARGS]\n"
 "       spa-admin VERB --help\n"
 "Provision spa clients in the store spad reads (SQLite or MariaDB, from the\n"
 "config file's 'store' key).\n"
 "  -c FILE        configuration file (default " SPAD_CONF_DEFAULT ")\n"
-"  --sql-dir DIR  schema files for init/migrate (default: $SPA_SQL_DIR, else\n"
-"                 " SPA_SQLDIR ")\n"
+"  --sql-dir DIR  read init/migrate's schema files from DIR/BACKEND/vN.sql\n"
+"                 (default: $SPA_SQL_DIR, else the schema built into spa-admin)\n"
+"  -S PATH        spad's control socket (default: control_socket of the\n"
+"                 configuration file)\n"
 "  -v             say so when spad could not be told to reload after a change\n"
 "Exit status: 0 ok, 1 usage or bad input, 2 not found, 3 already exists,\n"
 "4 store unreachable / unknown schema / bad server key, 5 internal error,\n"
@@ -153,7 +174,7 @@ main(int argc, char **argv)
 	umask(077);	/* the SQLite file, its journal and every credential: owner only */
 	memset(&a, 0, sizeof(a));
 	a.conf_path = SPAD_CONF_DEFAULT;
-	a.sql_dir = getenv("SPA_SQL_DIR") != NULL ? getenv("SPA_SQL_DIR") : SPA_SQLDIR;
+	a.sql_dir = getenv("SPA_SQL_DIR");	/* NULL: the built-in schema */
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "-c") == 0 && i + 1 < argc)
 			a.conf_path = argv[++i];
@@ -161,6 +182,8 @@ main(int argc, char **argv)
 			a.sql_dir = argv[++i];
 		else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
 			a.verbose = 1;
+		else if ((strcmp(argv[i], "-S") == 0 || strcmp(argv[i], "--socket") == 0) && i + 1 < argc)
+			a.ctl_socket = argv[++i];
 		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			print_global_help(stdout);
 			return ADMIN_OK;

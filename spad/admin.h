@@ -40,7 +40,8 @@ enum admin_exit {
 /* Global state every verb gets. */
 struct admin {
 	const char *conf_path;		/* -c FILE */
-	const char *sql_dir;		/* --sql-dir, $SPA_SQL_DIR, or the installed one */
+	const char *sql_dir;		/* --sql-dir, $SPA_SQL_DIR, or NULL: the built-in schema */
+	const char *ctl_socket;		/* -S PATH: spad's control socket, NULL: the config's */
 	struct spad_config cfg;		/* loaded by admin_load_config */
 	int cfg_loaded;
 	struct store *st;		/* opened by admin_open_store */

@@ -197,13 +197,23 @@ store_migrate(struct store *st, const char *sql_dir, int target, int *from, int 
 		    "%s store has schema version %d, newer than %d: nothing to do downwards",
 		    st->ops->name, v, target);
 	for (; v < target; v++) {
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s/v%d.sql", sql_dir, st->ops->name,
-		    v + 1) >= sizeof(path))
-			return store_fail(st, SPA_ERR_TOO_LONG, "%s: path too long", sql_dir);
-		rc = spa_file_read(path, 1 << 20, 0, &sql, &len);
-		if (rc != 0)
-			return store_fail(st, rc, "%s: %s", path,
-			    rc == SPA_ERR_SYSTEM ? strerror(errno) : spa_strerror(rc));
+		if (sql_dir == NULL) {
+			/* The schema compiled into the program (sql/embed.sh). */
+			const char *text = store_sql_embedded(st->ops->name, v + 1);
+
+			snprintf(path, sizeof(path), "built-in %s/v%d.sql", st->ops->name, v + 1);
+			if (text == NULL || (sql = strdup(text)) == NULL)
+				return store_fail(st, text == NULL ? SPA_ERR_INTERNAL : SPA_ERR_NOMEM,
+				    "%s: not available", path);
+		} else {
+			if ((size_t)snprintf(path, sizeof(path), "%s/%s/v%d.sql", sql_dir,
+			    st->ops->name, v + 1) >= sizeof(path))
+				return store_fail(st, SPA_ERR_TOO_LONG, "%s: path too long", sql_dir);
+			rc = spa_file_read(path, 1 << 20, 0, &sql, &len);
+			if (rc != 0)
+				return store_fail(st, rc, "%s: %s", path,
+				    rc == SPA_ERR_SYSTEM ? strerror(errno) : spa_strerror(rc));
+		}
 		rc = st->ops->begin(st);
 		if (rc == 0)
 			rc = st->ops->exec_script(st, sql);
