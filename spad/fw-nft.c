@@ -39,7 +39,8 @@
 
 /* A grant spad made, kept until its expiry (used or not: the kernel knows). */
 struct ngrant {
-	struct fw_tuple t;
+	char set[4];		/* g4, ga4, g6, ga6 */
+	char key[96];		/* as element_key() writes it and nft lists it */
 	time_t expires;
 };
 
@@ -49,6 +50,10 @@ struct nft_priv {
 	size_t n, cap;
 	char *chain_text;	/* "list chain" right after spad built it */
 };
+
+static const char *const sets[] = { "g4", "ga4", "g6", "ga6" };
+
+static unsigned reconcile_set(struct fw *f, const char *set, time_t now, int adopt);
 
 struct script {
 	char buf[SCRIPT_MAX];
@@ -234,6 +239,9 @@ nft_open(struct fw *f, const struct fw_opts *o, char *err, size_t errlen)
 		if (r == 0)
 			snapshot(f);
 	}
+	if (r == 0)
+		for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+			(void)reconcile_set(f, sets[i], time(NULL), 1);
 out:
 	if (r != 0) {
 		nft_ctx_free(p->ctx);
@@ -271,25 +279,26 @@ element(struct script *s, const struct fw_tuple *t)
 }
 
 static ssize_t
-find_grant(const struct nft_priv *p, const struct fw_tuple *t)
+find_key(const struct nft_priv *p, const char *set, const char *key)
 {
 	size_t i;
 
 	for (i = 0; i < p->n; i++)
-		if (memcmp(p->g[i].t.src, t->src, 16) == 0 && p->g[i].t.sport == t->sport &&
-		    p->g[i].t.dport == t->dport && p->g[i].t.proto == t->proto)
+		if (strcmp(p->g[i].set, set) == 0 && strcmp(p->g[i].key, key) == 0)
 			return (ssize_t)i;
 	return -1;
 }
 
-/* Note a grant (replacing one of the same tuple).  Out of memory: the
+/* Note a grant (replacing one of the same key).  Out of memory: the
  * reconciler takes the element for a stranger and closes it: fail closed. */
 static void
-remember(struct nft_priv *p, const struct fw_tuple *t, time_t expires)
+remember_key(struct nft_priv *p, const char *set, const char *key, time_t expires)
 {
-	ssize_t i = find_grant(p, t);
+	ssize_t i = find_key(p, set, key);
 
 	if (i < 0) {
+		if (strlen(key) >= sizeof(p->g[0].key))
+			return;
 		if (p->n == p->cap) {
 			size_t cap = p->cap ? p->cap * 2 : 16;
 			struct ngrant *ng = realloc(p->g, cap * sizeof(*ng));
@@ -300,15 +309,27 @@ remember(struct nft_priv *p, const struct fw_tuple *t, time_t expires)
 			p->cap = cap;
 		}
 		i = (ssize_t)p->n++;
-		p->g[i].t = *t;
+		snprintf(p->g[i].set, sizeof(p->g[i].set), "%s", set);
+		snprintf(p->g[i].key, sizeof(p->g[i].key), "%s", key);
 	}
 	p->g[i].expires = expires;
 }
 
 static void
+remember(struct nft_priv *p, const struct fw_tuple *t, time_t expires)
+{
+	char k[128];
+	const char *set = element_key(t, k, sizeof(k));
+
+	remember_key(p, set, k, expires);
+}
+
+static void
 forget(struct nft_priv *p, const struct fw_tuple *t)
 {
-	ssize_t i = find_grant(p, t);
+	char k[128];
+	const char *set = element_key(t, k, sizeof(k));
+	ssize_t i = find_key(p, set, k);
 
 	if (i >= 0)
 		p->g[i] = p->g[--p->n];
@@ -384,10 +405,12 @@ parse_duration(const char *s)
 
 /*
  * Walk the elements of one set as listed: delete those spad did not grant
- * or that expire later than its grant.  Returns the number deleted.
+ * or that expire later than its grant, and return how many; with adopt,
+ * take them all as spad's own instead (a restart: the table is spad's, and
+ * what a previous spad granted keeps its time).
  */
 static unsigned
-reconcile_set(struct fw *f, const char *set, time_t now)
+reconcile_set(struct fw *f, const char *set, time_t now, int adopt)
 {
 	struct nft_priv *p = f->priv;
 	const char *l = f->opts.label;
@@ -422,9 +445,13 @@ reconcile_set(struct fw *f, const char *set, time_t now)
 		key[n] = '\0';
 		if ((x = strstr(item, " expires ")) != NULL)
 			left = parse_duration(x + strlen(" expires "));
-		for (i = 0; i < p->n && !ok; i++)
-			ok = strcmp(element_key(&p->g[i].t, mine, sizeof(mine)), set) == 0 &&
-			    strcmp(mine, key) == 0 && left >= 0 && now + left <= p->g[i].expires + 1;
+		if (adopt) {
+			if (left >= 0)
+				remember_key(p, set, key, now + left);
+			continue;
+		}
+		ok = (i = (size_t)find_key(p, set, key)) != (size_t)-1 && left >= 0 &&
+		    now + left <= p->g[i].expires + 1;
 		if (ok)
 			continue;
 		s.len = 0;
@@ -440,7 +467,6 @@ reconcile_set(struct fw *f, const char *set, time_t now)
 static int
 nft_reconcile(struct fw *f, time_t now, unsigned *fixed, char *err, size_t errlen)
 {
-	static const char *const sets[] = { "g4", "ga4", "g6", "ga6" };
 	struct nft_priv *p = f->priv;
 	char *cur;
 	size_t i;
@@ -460,7 +486,7 @@ nft_reconcile(struct fw *f, time_t now, unsigned *fixed, char *err, size_t errle
 	} else
 		free(cur);
 	for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
-		*fixed += reconcile_set(f, sets[i], now);
+		*fixed += reconcile_set(f, sets[i], now, 0);
 	return 0;
 }
 

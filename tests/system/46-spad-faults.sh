@@ -196,6 +196,11 @@ check "nftables: a rule added to spad's chain is removed" wait_for $RW \
 knock --sport 4206
 check_eq "nftables: after all that a knock opens" open "$(conn 4206)"
 check "nftables: the repairs were logged" grep -q 'event=reconcile when=tick' "$T/nspad.out"
+knock --sport 4207
+kill -9 $SPAD_PID; wait $SPAD_PID 2>/dev/null
+start_spad "$T/s.conf" nspad2
+sleep $RW
+check_eq "nftables: a grant that outlived a crash is adopted on restart, not reconciled away" open "$(conn 4207)"
 stop_spad
 
 sqlite_setup iptables spadt46
