@@ -11,7 +11,7 @@ SB=$SPA_BUILD/spad
 for b in spad spa-admin spad-testknock spad-testctl; do
 	[ -x "$SB/$b" ] || { nok "binary $b built"; finish; }
 done
-PORT=22 OTHER=2222 TIMEOUT=4
+PORT=22 OTHER=2222 TIMEOUT=10	# long enough for the checks between knock and connect under load
 SA=fd00:f::1 CA=fd00:f::2 CA2=fd00:f::3 ALLOWED=fd00:f::4
 SA4=10.240.44.1 CA4=10.240.44.2
 

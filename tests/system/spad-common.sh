@@ -29,7 +29,7 @@ fi
 SB=$SPA_BUILD/spad
 S=spaDs$N C=spaDc$N
 SA=10.77.$N.1 CA=10.77.$N.2 CA2=10.77.$N.3 ALLOWED=10.77.$N.4
-PORT=22 OTHER=2222 TIMEOUT=6
+PORT=22 OTHER=2222 TIMEOUT=10	# long enough for the checks between knock and connect under load
 CNT=0
 
 for b in spad spa-admin spad-testknock spad-testctl; do
