@@ -365,7 +365,8 @@ knock_main(const struct knock_opts *o)
 	cred_unlock(lockfd);
 	lockfd = -1;
 	if (rc == SPA_ERR_DOOR_SHUT) {
-		knock_msg("%s port %u stayed closed after %d knock%s in %lld s (server silent, wrong password or seed out of sync?)",
+		knock_msg("%s port %u stayed closed after %d knock%s in %lld s (server silent: wrong password, seed out of sync, "
+		    "or this clock off the server's by more than its max_packet_age?)",
 		    o->host, (unsigned)o->port, res.knocks, res.knocks == 1 ? "" : "s",
 		    (long long)((net_now_ms(NULL) - start + 500) / 1000));
 		x = KX_SHUT;

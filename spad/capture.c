@@ -278,6 +278,12 @@ cap_stats(const struct cap *c)
 	return &c->st;
 }
 
+const char *
+cap_error(const struct cap *c)
+{
+	return pcap_geterr(c->p);
+}
+
 void
 cap_close(struct cap *c)
 {

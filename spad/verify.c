@@ -128,7 +128,7 @@ count(struct vfy *v, enum vfy_reason r, int64_t now_ms, const struct idx_client 
 
 	v->count[r]++;
 	/* junk (steps 1-2) is only counted; later failures log, rate-limited per reason */
-	if (r > VFY_UNKNOWN_KEY && r != VFY_ACCEPTED &&
+	if (r > VFY_UNKNOWN_KEY && r != VFY_ACCEPTED && !(r == VFY_STORE && v->store_down) &&
 	    log_limited_check((unsigned)r, now_ms / 1000, LOG_NOTICE)) {
 		/* only a line that will be written pays for formatting the address */
 		fw_addr_format(src, a, sizeof(a));
@@ -242,10 +242,23 @@ vfy_packet(struct vfy *v, const uint8_t *pkt, size_t len, const uint8_t src[16],
 	kn.source_port = p.source_port;
 	kn.protocol = p.protocol;
 	kn.gateway = v->gateway;
+	if (v->store_down) {
+		spa_wipe(&kn, sizeof(kn));
+		out = VFY_STORE;
+		goto out;
+	}
 	r = store_knock(v->st, &kn, &res);
 	spa_wipe(&kn, sizeof(kn));
 	if (r == SPA_ERR_STORE_RACE) {
 		out = VFY_RACE;
+		goto out;
+	}
+	if (r == SPA_ERR_STORE_CONNECT) {
+		/* logged once here; main.c reconnects with backoff and says when it is back */
+		v->store_down = 1;
+		log_msg(LOG_ERR, "event=store_down error=\"%s\" note=\"knocks are refused until the "
+		    "store is back\"", store_errmsg(v->st));
+		out = VFY_STORE;
 		goto out;
 	}
 	if (r != 0) {
