@@ -29,6 +29,10 @@
 #include "spa_err.h"
 #include "spa_util.h"
 
+/* First and largest wait for one SYN before it is abandoned and sent again (ms). */
+#define KNOCK_CONNECT_STEP0_MS		5
+#define KNOCK_CONNECT_STEP_MAX_MS	1600
+
 struct knock_net {
 	const struct knock_opts *o;
 	struct cred *c;
@@ -163,8 +167,17 @@ static int
 net_connect(void *ctx, int64_t until_ms)
 {
 	struct knock_net *n = ctx;
-	int64_t now, rem, step = 200;
+	int64_t now, rem, step = KNOCK_CONNECT_STEP0_MS;
 	int rc;
+
+	/*
+	 * The first SYN leaves right after the knock and usually arrives before
+	 * spad has opened the door (a few ms), so the firewall drops it.  Waiting
+	 * 5, 10, 20, ... ms before abandoning each SYN and retrying puts the added
+	 * time near spad's knock-to-open latency; the step keeps doubling (to
+	 * 1.6 s) so a path with a long round trip still connects within a few
+	 * attempts.
+	 */
 
 	for (;;) {
 		now = net_now_ms(NULL);
@@ -188,8 +201,7 @@ net_connect(void *ctx, int64_t until_ms)
 		/* Abandon the SYN and retry from the same port, which the knock names. */
 		if (net_bind(n, n->sport) != 0)
 			return 0;	/* port taken meanwhile: a re-knock names a new one */
-		if (step < 1600)
-			step *= 2;
+		step = step * 2 < KNOCK_CONNECT_STEP_MAX_MS ? step * 2 : KNOCK_CONNECT_STEP_MAX_MS;
 	}
 }
 
@@ -353,7 +365,8 @@ knock_main(const struct knock_opts *o)
 	cred_unlock(lockfd);
 	lockfd = -1;
 	if (rc == SPA_ERR_DOOR_SHUT) {
-		knock_msg("%s port %u stayed closed after %d knock%s in %lld s (server silent, wrong password or seed out of sync?)",
+		knock_msg("%s port %u stayed closed after %d knock%s in %lld s (server silent: wrong password, seed out of sync, "
+		    "or this clock off the server's by more than its max_packet_age?)",
 		    o->host, (unsigned)o->port, res.knocks, res.knocks == 1 ? "" : "s",
 		    (long long)((net_now_ms(NULL) - start + 500) / 1000));
 		x = KX_SHUT;

@@ -175,6 +175,7 @@ admin_add(struct admin *a, int argc, char **argv)
 	}
 	if (out == NULL || strcmp(out, "-") != 0)
 		printf("%s\n", c.aid);
+	admin_notify_spad(a);
 out:
 	store_client_wipe(&c);
 	return rc;
@@ -216,7 +217,10 @@ admin_passwd(struct admin *a, int argc, char **argv)
 		return rc;
 	rc = store_client_set_verifier(a->st, argv[optind], verifier);
 	spa_wipe(verifier, sizeof(verifier));
-	return rc != 0 ? store_error(a, rc) : 0;
+	if (rc != 0)
+		return store_error(a, rc);
+	admin_notify_spad(a);
+	return 0;
 }
 
 int
@@ -227,8 +231,10 @@ admin_remove(struct admin *a, int argc, char **argv)
 
 	if ((rc = one_aid("remove", argc, argv, &aid)) != 0 || (rc = admin_open_store(a, 1)) != 0)
 		return rc;
-	rc = store_client_remove(a->st, aid);
-	return rc != 0 ? store_error(a, rc) : 0;
+	if ((rc = store_client_remove(a->st, aid)) != 0)
+		return store_error(a, rc);
+	admin_notify_spad(a);
+	return 0;
 }
 
 static int
@@ -239,8 +245,10 @@ set_enabled(struct admin *a, const char *verb, int argc, char **argv, int on)
 
 	if ((rc = one_aid(verb, argc, argv, &aid)) != 0 || (rc = admin_open_store(a, 1)) != 0)
 		return rc;
-	rc = store_client_set_enabled(a->st, aid, on);
-	return rc != 0 ? store_error(a, rc) : 0;
+	if ((rc = store_client_set_enabled(a->st, aid, on)) != 0)
+		return store_error(a, rc);
+	admin_notify_spad(a);
+	return 0;
 }
 
 int

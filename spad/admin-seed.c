@@ -62,12 +62,15 @@ admin_set_seed(struct admin *a, int argc, char **argv)
 			goto out;
 		}
 		rc = admin_write_cred(a, &c, server, out);
+		admin_notify_spad(a);
 	} else if (!given) {
 		/* Otherwise the new seed would be known to nobody. */
 		spa_hex_encode(seed, SPA_SEED_LEN, hex, sizeof(hex));
 		printf("%s\n", hex);
 		spa_wipe(hex, sizeof(hex));
 	}
+	if (out == NULL)
+		admin_notify_spad(a);
 out:
 	spa_wipe(seed, sizeof(seed));
 	store_client_wipe(&c);
@@ -91,5 +94,6 @@ admin_use_old_seed(struct admin *a, int argc, char **argv)
 		admin_err("%s", store_errmsg(a->st));
 		return admin_exit_for(rc);
 	}
+	admin_notify_spad(a);
 	return 0;
 }

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "spa_crypto.h"
+#include "spa_ctl.h"
 #include "spa_err.h"
 #include "spa_util.h"
 #include "admin.h"
@@ -297,4 +298,29 @@ admin_write_cred(struct admin *a, const struct store_client *c, const char *serv
 out:
 	spa_wipe(text, sizeof(text));
 	return rc;
+}
+
+void
+admin_notify_spad(struct admin *a)
+{
+	static struct spa_ctl_writer w;		/* 64 KiB: not on the stack */
+	struct spa_ctl_msg *m = NULL;
+	const char *path = a->ctl_socket != NULL ? a->ctl_socket : a->cfg.control_socket, *why;
+	int r;
+
+	if ((a->ctl_socket == NULL && !a->cfg_loaded) || path == NULL || *path == '\0')
+		return;
+	spa_ctl_begin(&w, SPA_CTL_RELOAD);
+	/* a reload re-reads every client: give a big store a few seconds */
+	if ((r = spa_ctl_call(path, &w, &m, 10000)) != 0) {
+		if (a->verbose)
+			fprintf(stderr, "spa-admin: note: spad not reached at %s (%s): it sees the change "
+			    "at its next reload or start\n", path, spa_strerror(r));
+	} else if (!spa_ctl_is(m, SPA_CTL_OK)) {
+		why = spa_ctl_get(m, 0, "message");
+		fprintf(stderr, "spa-admin: warning: the change is stored but spad refused to reload: %s\n",
+		    why != NULL ? why : m->verb);
+	} else if (a->verbose)
+		fprintf(stderr, "spa-admin: note: spad reloaded\n");
+	spa_ctl_msg_free(m);
 }

@@ -101,15 +101,16 @@ CRED_HELP },
 };
 
 static const char global_help[] =
-"usage: spa-admin [-c FILE] [--sql-dir DIR] [-S PATH] VERB [ARGS]\n"
+"usage: spa-admin [-v] [-c FILE] [--sql-dir DIR] [-S PATH] VERB [ARGS]\n"
 "       spa-admin VERB --help\n"
 "Provision spa clients in the store spad reads (SQLite or MariaDB, from the\n"
 "config file's 'store' key).\n"
 "  -c FILE        configuration file (default " SPAD_CONF_DEFAULT ")\n"
 "  --sql-dir DIR  read init/migrate's schema files from DIR/BACKEND/vN.sql\n"
 "                 (default: $SPA_SQL_DIR, else the schema built into spa-admin)\n"
-"  -S PATH        spad's control socket for grants, status, allow, established\n"
-"                 (default: control_socket of the configuration file)\n"
+"  -S PATH        spad's control socket (default: control_socket of the\n"
+"                 configuration file)\n"
+"  -v             say so when spad could not be told to reload after a change\n"
 "Exit status: 0 ok, 1 usage or bad input, 2 not found, 3 already exists,\n"
 "4 store unreachable / unknown schema / bad server key, 5 internal error,\n"
 "6 spad's control socket not available.\n"
@@ -179,6 +180,8 @@ main(int argc, char **argv)
 			a.conf_path = argv[++i];
 		else if (strcmp(argv[i], "--sql-dir") == 0 && i + 1 < argc)
 			a.sql_dir = argv[++i];
+		else if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0)
+			a.verbose = 1;
 		else if ((strcmp(argv[i], "-S") == 0 || strcmp(argv[i], "--socket") == 0) && i + 1 < argc)
 			a.ctl_socket = argv[++i];
 		else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {

@@ -48,6 +48,7 @@ struct admin {
 	int cfg_loaded;
 	struct store *st;		/* opened by admin_open_store */
 	uint8_t key[STORE_KEY_LEN];	/* SECRET */
+	int verbose;			/* -v: notes on stderr */
 };
 
 struct admin_verb {
@@ -84,6 +85,13 @@ int admin_parse_seed(const char *hex, uint8_t seed[SPA_SEED_LEN]);
 /* Write the credential file for c (path "-" = stdout), 0600, atomically. */
 int admin_write_cred(struct admin *a, const struct store_client *c, const char *server,
     const char *path);
+
+/*
+ * After a change spad must see (seed, enabled, password, removal): ask a
+ * running spad to reload over its control socket.  Best effort: silent when
+ * spad is not running (a note with -v); a warning when spad refuses.
+ */
+void admin_notify_spad(struct admin *a);
 
 /* "VERB: usage" for a bad option; returns ADMIN_USAGE. */
 int admin_usage(const char *verb);

@@ -47,6 +47,9 @@ int cap_parse(int dlt, const uint8_t *frame, size_t caplen, const uint8_t **payl
 /* Parse statistics. */
 const struct cap_stats *cap_stats(const struct cap *c);
 
+/* pcap's message for the last error on c. */
+const char *cap_error(const struct cap *c);
+
 void cap_close(struct cap *c);
 
 #endif /* SPAD_CAPTURE_H */

@@ -20,7 +20,8 @@ static const char *const known_keys[] = {
 	"interface", "block_all", "change_seeds", "allowed_ips", "fw_label", "db_host", "db_user",
 	"db_password", "db_password_file", "db_name", "db_port", "db_socket", "db_path", "store",
 	"firewall", "spa_port", "pcap_filter", "open_timeout", "max_packet_age", "hotp_window",
-	"protect", "control_socket", "user", "server_key", "pid_file", "log_level", "gateway", NULL
+	"protect", "control_socket", "user", "server_key", "pid_file", "log_level", "gateway",
+	"reconcile_interval", NULL
 };
 
 const char *
@@ -54,6 +55,7 @@ spad_config_defaults(struct spad_config *c)
 	memset(c, 0, sizeof(*c));
 	c->spa_port = SPA_DEFAULT_PORT;
 	c->open_timeout = 30;
+	c->reconcile_interval = 30;
 	c->max_packet_age = 120;
 	c->hotp_window = 1000;
 	c->change_seeds = 1;
@@ -241,6 +243,9 @@ config_fill(struct spad_config *c, const struct spa_conf *cf, char *err)
 	if ((rc = spa_conf_get_uint(cf, "hotp_window", 1, 100000, 1000, &u, err)) != 0)
 		return rc;
 	c->hotp_window = (unsigned)u;
+	if ((rc = spa_conf_get_uint(cf, "reconcile_interval", 1, 3600, 30, &u, err)) != 0)
+		return rc;
+	c->reconcile_interval = (unsigned)u;
 	if ((v = spa_conf_get(cf, "allowed_ips", NULL)) != NULL &&
 	    (rc = parse_cidrs(cf, v, c, err)) != 0)
 		return rc;

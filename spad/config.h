@@ -42,6 +42,7 @@ struct spad_config {
 	int change_seeds;		/* yes */
 	/* firewall */
 	enum spad_fw_kind firewall;	/* nftables */
+	unsigned reconcile_interval;	/* s, 30: firewall checked against spad's grants */
 	char *fw_label;			/* "spad" */
 	int block_all;			/* no */
 	struct spad_cidr allowed_ips[SPAD_MAX_ALLOWED_IPS];

@@ -188,6 +188,10 @@ do_status(struct spad *s)
 	spa_ctl_add_u64(&w, "clients", s->ix != NULL ? idx_count(s->ix) : 0);
 	spa_ctl_add_u64(&w, "grants", s->gt.n);
 	spa_ctl_add_u64(&w, "reloads", s->reloads);
+	spa_ctl_add(&w, "store_state", s->v.store_down ? "down" : "up");
+	spa_ctl_add_u64(&w, "store_reconnects", s->store_reconnects);
+	spa_ctl_add(&w, "capture_state", s->cap != NULL ? "up" : "down");
+	spa_ctl_add_u64(&w, "capture_reopens", s->cap_reopens);
 	spa_ctl_add_u64(&w, "packets", s->v.packets);
 	for (i = 0; i < VFY_N; i++)
 		spa_ctl_add_u64(&w, vfy_reason_name((enum vfy_reason)i), s->v.count[i]);

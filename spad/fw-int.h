@@ -17,6 +17,7 @@ struct fw_ops {
 	int (*event_fd)(const struct fw *f);
 	void (*events)(struct fw *f, fw_used_cb used, void *arg);
 	void (*tick)(struct fw *f, time_t now);
+	int (*reconcile)(struct fw *f, time_t now, unsigned *fixed, char *err, size_t errlen);
 	void (*close)(struct fw *f, int remove_rules);
 };
 

@@ -14,8 +14,17 @@
  * from them): declared otherwise, re-adding them on a reload fails with EEXIST.
  * On start the chain is rebuilt in one transaction while the sets are kept:
  * grants still live in the kernel survive a restart or a reload as they are.
+ *
+ * Reconciliation (fw_reconcile): the chain as listed is compared with the
+ * listing taken after spad last built it, and rebuilt when it differs (a
+ * rule deleted, duplicated or added behind spad's back).  Set elements spad
+ * did not grant, or whose expiry lies beyond spad's, are deleted.  A grant
+ * missing from its set is NOT put back: the kernel deletes an element on its
+ * first connection, so spad cannot tell a used grant from a deleted one, and
+ * when in doubt the door stays shut (the client knocks again).
  */
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,9 +37,23 @@
 
 #define SCRIPT_MAX 16384
 
+/* A grant spad made, kept until its expiry (used or not: the kernel knows). */
+struct ngrant {
+	char set[4];		/* g4, ga4, g6, ga6 */
+	char key[96];		/* as element_key() writes it and nft lists it */
+	time_t expires;
+};
+
 struct nft_priv {
 	struct nft_ctx *ctx;
+	struct ngrant *g;
+	size_t n, cap;
+	char *chain_text;	/* "list chain" right after spad built it */
 };
+
+static const char *const sets[] = { "g4", "ga4", "g6", "ga6" };
+
+static unsigned reconcile_set(struct fw *f, const char *set, time_t now, int adopt);
 
 struct script {
 	char buf[SCRIPT_MAX];
@@ -77,6 +100,34 @@ run(struct fw *f, const struct script *s, char *err, size_t errlen)
 	n = strcspn(e, "\n");
 	snprintf(err, errlen, "nftables: %.*s", (int)n, e);
 	return SPA_ERR_SYSTEM;
+}
+
+/* Run a listing command; a malloc'd copy of its output, or NULL (no such object). */
+static char *
+list(struct fw *f, const char *kind, const char *what)
+{
+	struct nft_priv *p = f->priv;
+	char cmd[128];
+	const char *o;
+
+	snprintf(cmd, sizeof(cmd), "list %s inet %s %s", kind, f->opts.label, what);
+	nft_ctx_get_output_buffer(p->ctx);	/* drop anything left */
+	if (nft_run_cmd_from_buffer(p->ctx, cmd) != 0) {
+		nft_ctx_get_error_buffer(p->ctx);
+		return NULL;
+	}
+	o = nft_ctx_get_output_buffer(p->ctx);
+	return strdup(o != NULL ? o : "");
+}
+
+/* Remember how the chain looks right after spad built it. */
+static void
+snapshot(struct fw *f)
+{
+	struct nft_priv *p = f->priv;
+
+	free(p->chain_text);
+	p->chain_text = list(f, "chain", "input");
 }
 
 static void
@@ -151,6 +202,8 @@ nft_reconfigure(struct fw *f, const struct fw_opts *o, char *err, size_t errlen)
 	add_chain(s, o);
 	r = run(f, s, err, errlen);
 	free(s);
+	if (r == 0)
+		snapshot(f);
 	return r;
 }
 
@@ -183,7 +236,12 @@ nft_open(struct fw *f, const struct fw_opts *o, char *err, size_t errlen)
 		add_chain(s, o);
 		r = run(f, s, err, errlen);
 		free(s);
+		if (r == 0)
+			snapshot(f);
 	}
+	if (r == 0)
+		for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+			(void)reconcile_set(f, sets[i], time(NULL), 1);
 out:
 	if (r != 0) {
 		nft_ctx_free(p->ctx);
@@ -193,19 +251,88 @@ out:
 	return r;
 }
 
-/* "g4 { 10.0.0.2 . tcp . 5000 . 22" without the closing brace. */
-static void
-element(struct script *s, const struct fw_tuple *t)
+/* The set of t and its key as nft lists it: "10.0.0.2 . tcp . 5000 . 22". */
+static const char *
+element_key(const struct fw_tuple *t, char *out, size_t outlen)
 {
 	char a[64];
 	int v4 = fw_tuple_is_v4(t);
 	const char *proto = t->proto == 6 ? "tcp" : "udp";
 
 	fw_addr_format(t->src, a, sizeof(a));
-	if (t->sport != 0)
-		sadd(s, "%s { %s . %s . %u . %u", v4 ? "g4" : "g6", a, proto, t->sport, t->dport);
-	else
-		sadd(s, "%s { %s . %s . %u", v4 ? "ga4" : "ga6", a, proto, t->dport);
+	if (t->sport != 0) {
+		snprintf(out, outlen, "%s . %s . %u . %u", a, proto, t->sport, t->dport);
+		return v4 ? "g4" : "g6";
+	}
+	snprintf(out, outlen, "%s . %s . %u", a, proto, t->dport);
+	return v4 ? "ga4" : "ga6";
+}
+
+/* "g4 { 10.0.0.2 . tcp . 5000 . 22" without the closing brace. */
+static void
+element(struct script *s, const struct fw_tuple *t)
+{
+	char k[128];
+	const char *set = element_key(t, k, sizeof(k));
+
+	sadd(s, "%s { %s", set, k);
+}
+
+static ssize_t
+find_key(const struct nft_priv *p, const char *set, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		if (strcmp(p->g[i].set, set) == 0 && strcmp(p->g[i].key, key) == 0)
+			return (ssize_t)i;
+	return -1;
+}
+
+/* Note a grant (replacing one of the same key).  Out of memory: the
+ * reconciler takes the element for a stranger and closes it: fail closed. */
+static void
+remember_key(struct nft_priv *p, const char *set, const char *key, time_t expires)
+{
+	ssize_t i = find_key(p, set, key);
+
+	if (i < 0) {
+		if (strlen(key) >= sizeof(p->g[0].key))
+			return;
+		if (p->n == p->cap) {
+			size_t cap = p->cap ? p->cap * 2 : 16;
+			struct ngrant *ng = realloc(p->g, cap * sizeof(*ng));
+
+			if (ng == NULL)
+				return;
+			p->g = ng;
+			p->cap = cap;
+		}
+		i = (ssize_t)p->n++;
+		snprintf(p->g[i].set, sizeof(p->g[i].set), "%s", set);
+		snprintf(p->g[i].key, sizeof(p->g[i].key), "%s", key);
+	}
+	p->g[i].expires = expires;
+}
+
+static void
+remember(struct nft_priv *p, const struct fw_tuple *t, time_t expires)
+{
+	char k[128];
+	const char *set = element_key(t, k, sizeof(k));
+
+	remember_key(p, set, k, expires);
+}
+
+static void
+forget(struct nft_priv *p, const struct fw_tuple *t)
+{
+	char k[128];
+	const char *set = element_key(t, k, sizeof(k));
+	ssize_t i = find_key(p, set, k);
+
+	if (i >= 0)
+		p->g[i] = p->g[--p->n];
 }
 
 static int
@@ -214,6 +341,7 @@ nft_grant(struct fw *f, const struct fw_tuple *t, const char *aid, unsigned time
 {
 	struct script s;
 	const char *l = f->opts.label;
+	int r;
 
 	(void)aid;
 	if (timeout_s == 0)
@@ -228,7 +356,10 @@ nft_grant(struct fw *f, const struct fw_tuple *t, const char *aid, unsigned time
 	sadd(&s, " }\nadd element inet %s ", l);
 	element(&s, t);
 	sadd(&s, " timeout %us }\n", timeout_s);
-	return run(f, &s, err, errlen);
+	if ((r = run(f, &s, err, errlen)) != 0)
+		return r;
+	remember(f->priv, t, time(NULL) + (time_t)timeout_s);
+	return 0;
 }
 
 static int
@@ -245,7 +376,118 @@ nft_revoke(struct fw *f, const struct fw_tuple *t, char *err, size_t errlen)
 	sadd(&s, " timeout 1s }\ndelete element inet %s ", l);
 	element(&s, t);
 	sadd(&s, " }\n");
+	forget(f->priv, t);
 	return run(f, &s, err, errlen);
+}
+
+/* "1h2m3s400ms" -> seconds (a fraction counts as one more); -1 when it does not parse. */
+static long
+parse_duration(const char *s)
+{
+	long total = 0, ms = 0, v;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	while (isdigit((unsigned char)*s)) {
+		for (v = 0; isdigit((unsigned char)*s) && v < 100000000; s++)
+			v = v * 10 + (*s - '0');
+		if (s[0] == 'm' && s[1] == 's') {
+			ms = v;
+			s += 2;
+		} else if (*s == 'd' || *s == 'h' || *s == 'm' || *s == 's') {
+			total += v * (*s == 'd' ? 86400 : *s == 'h' ? 3600 : *s == 'm' ? 60 : 1);
+			s++;
+		} else
+			return -1;
+	}
+	return total + (ms > 0);
+}
+
+/*
+ * Walk the elements of one set as listed: delete those spad did not grant
+ * or that expire later than its grant, and return how many; with adopt,
+ * take them all as spad's own instead (a restart: the table is spad's, and
+ * what a previous spad granted keeps its time).
+ */
+static unsigned
+reconcile_set(struct fw *f, const char *set, time_t now, int adopt)
+{
+	struct nft_priv *p = f->priv;
+	const char *l = f->opts.label;
+	char *text, *e, *close, *item, *save = NULL, key[128], mine[128];
+	struct script s;
+	unsigned fixed = 0;
+	size_t i;
+
+	if ((text = list(f, "set", set)) == NULL)
+		return 0;
+	if ((e = strstr(text, "elements = {")) == NULL ||
+	    (close = strchr(e, '}')) == NULL) {
+		free(text);
+		return 0;
+	}
+	e += strlen("elements = {");
+	*close = '\0';
+	for (item = strtok_r(e, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save)) {
+		const char *x;
+		long left = -1;
+		size_t n;
+		int ok = 0;
+
+		while (isspace((unsigned char)*item))
+			item++;
+		n = (x = strstr(item, " timeout ")) != NULL ? (size_t)(x - item) : strcspn(item, "\n");
+		while (n > 0 && isspace((unsigned char)item[n - 1]))
+			n--;
+		if (n == 0 || n >= sizeof(key))
+			continue;
+		memcpy(key, item, n);
+		key[n] = '\0';
+		if ((x = strstr(item, " expires ")) != NULL)
+			left = parse_duration(x + strlen(" expires "));
+		if (adopt) {
+			if (left >= 0)
+				remember_key(p, set, key, now + left);
+			continue;
+		}
+		ok = (i = (size_t)find_key(p, set, key)) != (size_t)-1 && left >= 0 &&
+		    now + left <= p->g[i].expires + 1;
+		if (ok)
+			continue;
+		s.len = 0;
+		s.overflow = 0;
+		sadd(&s, "delete element inet %s %s { %s }\n", l, set, key);
+		if (run(f, &s, mine, sizeof(mine)) == 0)
+			fixed++;
+	}
+	free(text);
+	return fixed;
+}
+
+static int
+nft_reconcile(struct fw *f, time_t now, unsigned *fixed, char *err, size_t errlen)
+{
+	struct nft_priv *p = f->priv;
+	char *cur;
+	size_t i;
+	int r;
+
+	for (i = 0; i < p->n; )
+		if (p->g[i].expires < now)
+			p->g[i] = p->g[--p->n];
+		else
+			i++;
+	cur = list(f, "chain", "input");
+	if (cur == NULL || p->chain_text == NULL || strcmp(cur, p->chain_text) != 0) {
+		free(cur);
+		if ((r = nft_reconfigure(f, &f->opts, err, errlen)) != 0)
+			return r;
+		(*fixed)++;
+	} else
+		free(cur);
+	for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
+		*fixed += reconcile_set(f, sets[i], now, 0);
+	return 0;
 }
 
 static void
@@ -264,6 +506,8 @@ nft_close(struct fw *f, int remove_rules)
 		(void)run(f, &s, err, sizeof(err));
 	}
 	nft_ctx_free(p->ctx);
+	free(p->chain_text);
+	free(p->g);
 	free(p);
 	f->priv = NULL;
 }
@@ -277,5 +521,6 @@ const struct fw_ops fw_nft_ops = {
 	.event_fd = NULL,
 	.events = NULL,
 	.tick = NULL,
+	.reconcile = nft_reconcile,
 	.close = nft_close,
 };

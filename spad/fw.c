@@ -123,6 +123,13 @@ fw_tick(struct fw *f, time_t now)
 		f->ops->tick(f, now);
 }
 
+int
+fw_reconcile(struct fw *f, time_t now, unsigned *fixed, char *err, size_t errlen)
+{
+	*fixed = 0;
+	return f->ops->reconcile != NULL ? f->ops->reconcile(f, now, fixed, err, errlen) : 0;
+}
+
 const char *
 fw_name(const struct fw *f)
 {

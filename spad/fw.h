@@ -76,6 +76,15 @@ void fw_events(struct fw *f, fw_used_cb used, void *arg);
 /* Expire grants whose time is up (a no-op where the kernel does it). */
 void fw_tick(struct fw *f, time_t now);
 
+/*
+ * Bring the kernel back in line with spad's own grants (rules changed behind
+ * its back): base rules restored, grant rules/elements spad did not make or
+ * that outlive its grant removed; a live grant's missing rule is restored
+ * where spad knows it unused (iptables), else left closed (nftables).
+ * *fixed gets the number of repairs.  0 or SPA_ERR_SYSTEM (err says why).
+ */
+int fw_reconcile(struct fw *f, time_t now, unsigned *fixed, char *err, size_t errlen);
+
 /* Backend name ("nftables" / "iptables"). */
 const char *fw_name(const struct fw *f);
 

@@ -3,6 +3,8 @@
  * slots, each slot the 1-based number of a client's entry tagged with which
  * of its key_ids it holds.  Linear probing; deletion shifts back, so there
  * are no tombstones and lookups stay short after many seed rotations.
+ * Users + ports policies are interned while building (a temporary hash
+ * table); clients point at their shared copy.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,9 +18,18 @@
 
 struct idx {
 	struct idx_client *c;
-	size_t n;
+	size_t n, cap;		/* clients in use, allocated (all wiped on free) */
 	uint32_t *slot;		/* 0 empty, else (client number + 1) | PREV_BIT */
 	size_t mask;		/* slots - 1 */
+	struct idx_policy **pol;	/* the interned policies, to free them */
+	size_t npol;
+};
+
+/* Build-time table of policies for interning: open addressing on a hash. */
+struct pol_tab {
+	struct idx_policy **p;
+	uint64_t *h;
+	size_t mask;
 };
 
 static size_t
@@ -86,33 +97,83 @@ derive(const uint8_t seed[SPA_SEED_LEN], uint8_t key_id[SPA_KEYID_LEN], uint8_t 
 	return 0;
 }
 
-static void
-extra_free(struct idx_extra *x)
+static uint64_t
+pol_hash(const char *users, const struct spa_portspec *p, size_t n)
 {
-	if (x == NULL)
-		return;
-	free(x->users);
-	free(x->ports);
-	free(x);
+	uint64_t h = 14695981039346656037u;
+	size_t i;
+
+	for (; *users != '\0'; users++)
+		h = (h ^ (uint8_t)*users) * 1099511628211u;
+	h = (h ^ 0xff) * 1099511628211u;
+	for (i = 0; i < n; i++) {
+		h = (h ^ p[i].proto) * 1099511628211u;
+		h = (h ^ (p[i].port & 0xff)) * 1099511628211u;
+		h = (h ^ (p[i].port >> 8)) * 1099511628211u;
+	}
+	return h;
+}
+
+/* The shared copy of s's users + ports, made on first sight; NULL: out of memory. */
+static const struct idx_policy *
+pol_intern(struct idx *ix, struct pol_tab *t, const struct store_client *s)
+{
+	size_t n = s->nports > STORE_PORTS_MAX ? STORE_PORTS_MAX : s->nports;
+	uint64_t h = pol_hash(s->users, s->ports, n);
+	size_t i = (size_t)h & t->mask, k;
+	struct idx_policy *p, **np;
+
+	for (; (p = t->p[i]) != NULL; i = (i + 1) & t->mask) {
+		if (t->h[i] != h || p->nports != n || strcmp(p->users, s->users) != 0)
+			continue;
+		for (k = 0; k < n; k++)
+			if (p->port[k].port != s->ports[k].port || p->port[k].proto != s->ports[k].proto)
+				break;
+		if (k == n)
+			return p;
+	}
+	if ((np = realloc(ix->pol, (ix->npol + 1) * sizeof(*np))) == NULL)
+		return NULL;
+	ix->pol = np;
+	if ((p = calloc(1, sizeof(*p) + n * sizeof(p->port[0]))) == NULL)
+		return NULL;
+	if ((p->users = strdup(s->users)) == NULL) {
+		free(p);
+		return NULL;
+	}
+	p->nports = n;
+	memcpy(p->port, s->ports, n * sizeof(p->port[0]));
+	ix->pol[ix->npol++] = p;
+	t->p[i] = p;
+	t->h[i] = h;
+	return p;
 }
 
 int
 idx_build(const struct store_client *sc, size_t n, struct idx **out)
 {
 	struct idx *ix;
+	struct pol_tab pt = { NULL, NULL, 0 };
 	size_t i, m, want, slots = 16;
 	int r = SPA_ERR_NOMEM;
 
 	*out = NULL;
 	if ((ix = calloc(1, sizeof(*ix))) == NULL)
 		return SPA_ERR_NOMEM;
-	want = 4 * (n + 1);	/* two key_ids per client, load factor <= 1/2 */
+	/* two key_ids per client at most, load factor <= 3/4 */
+	want = (2 * (n + 1) * 4 + 2) / 3;
 	while (slots < want)
 		slots <<= 1;
 	ix->mask = slots - 1;
+	/* at most n distinct policies: a table of twice that, freed below */
+	for (pt.mask = 15; pt.mask < 2 * n; pt.mask = pt.mask * 2 + 1)
+		;
 	if ((ix->slot = calloc(slots, sizeof(*ix->slot))) == NULL ||
-	    (n > 0 && (ix->c = calloc(n, sizeof(*ix->c))) == NULL))
+	    (n > 0 && (ix->c = calloc(n, sizeof(*ix->c))) == NULL) ||
+	    (pt.p = calloc(pt.mask + 1, sizeof(*pt.p))) == NULL ||
+	    (pt.h = calloc(pt.mask + 1, sizeof(*pt.h))) == NULL)
 		goto out;
+	ix->cap = n;
 	for (i = 0, m = 0; i < n; i++) {
 		const struct store_client *s = &sc[i];
 		struct idx_client *c = &ix->c[m];
@@ -130,17 +191,9 @@ idx_build(const struct store_client *sc, size_t n, struct idx **out)
 			if ((r = derive(s->prev_seed, c->prev_key_id, c->prev_enc, c->prev_hotp)) != 0)
 				goto out;
 		}
-		c->nports = (uint8_t)(s->nports > 255 ? 255 : s->nports);
 		r = SPA_ERR_NOMEM;
-		if ((c->x = calloc(1, sizeof(*c->x))) == NULL ||
-		    (c->x->users = strdup(s->users)) == NULL)
+		if ((c->pol = pol_intern(ix, &pt, s)) == NULL)
 			goto out;
-		if (c->nports <= IDX_PORTS_INLINE)
-			memcpy(c->port, s->ports, c->nports * sizeof(c->port[0]));
-		else if ((c->x->ports = malloc(c->nports * sizeof(c->port[0]))) == NULL)
-			goto out;
-		else
-			memcpy(c->x->ports, s->ports, c->nports * sizeof(c->port[0]));
 		m++;
 		ix->n = m;
 		slot_insert(ix, (uint32_t)m);
@@ -148,8 +201,11 @@ idx_build(const struct store_client *sc, size_t n, struct idx **out)
 			slot_insert(ix, (uint32_t)m | PREV_BIT);
 	}
 	*out = ix;
-	return 0;
+	ix = NULL;
+	r = 0;
 out:
+	free(pt.p);
+	free(pt.h);
 	idx_free(ix);
 	return r;
 }
@@ -162,9 +218,14 @@ idx_free(struct idx *ix)
 	if (ix == NULL)
 		return;
 	for (i = 0; i < ix->n; i++)
-		extra_free(ix->c[i].x);
+		free(ix->c[i].x);
 	if (ix->c != NULL)
-		spa_freezero(ix->c, ix->n * sizeof(*ix->c));
+		spa_freezero(ix->c, ix->cap * sizeof(*ix->c));
+	for (i = 0; i < ix->npol; i++) {
+		free(ix->pol[i]->users);
+		free(ix->pol[i]);
+	}
+	free(ix->pol);
 	free(ix->slot);
 	free(ix);
 }
@@ -205,8 +266,20 @@ idx_find_aid(struct idx *ix, const char *aid)
 const struct spa_portspec *
 idx_ports(const struct idx_client *c, size_t *n)
 {
-	*n = c->nports;
-	return c->nports <= IDX_PORTS_INLINE ? c->port : c->x->ports;
+	*n = c->pol->nports;
+	return c->pol->port;
+}
+
+const char *
+idx_users(const struct idx_client *c)
+{
+	return c->pol->users;
+}
+
+size_t
+idx_policies(const struct idx *ix)
+{
+	return ix->npol;
 }
 
 int
@@ -268,7 +341,8 @@ idx_carry(struct idx *to, const struct idx *from)
 			j++;
 			continue;
 		}
-		if (f->x != NULL && t->x != NULL) {
+		/* the new index has no extras yet: give t one when f had one */
+		if (f->x != NULL && idx_extra(t) != NULL) {
 			memcpy(t->x->replay, f->x->replay, sizeof(t->x->replay));
 			t->x->replay_next = f->x->replay_next;
 			t->x->tokens = f->x->tokens;

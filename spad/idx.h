@@ -4,9 +4,10 @@
  *
  * Lookup is O(1) without allocation (open addressing, linear probing on the
  * 16-byte key_id, which is HKDF output and so already uniformly distributed).
- * An entry holds the derived keys, not the seeds, and stays under 256 bytes;
- * the rarely used parts (users, long port lists, replay cache, token bucket)
- * hang off pointers.
+ * An entry holds the derived keys, not the seeds, and stays under 256 bytes
+ * with its hash slots: users and ports are an interned policy shared by every
+ * client that has the same ones, and the replay cache and token bucket are
+ * allocated only for a client whose key_id has been seen.
  */
 #ifndef SPAD_IDX_H
 #define SPAD_IDX_H
@@ -17,39 +18,52 @@
 #include "spa_pkt.h"
 #include "spa_util.h"
 
-#define IDX_PORTS_INLINE	4
 #define IDX_REPLAY		16	/* random values remembered per client */
 
 struct store_client;
 
-/* Per-client state only a packet that passed the tag check ever touches. */
+/*
+ * A users + ports policy, interned: clients with the same login users and
+ * port list (most of them, in a large deployment) share one.
+ */
+struct idx_policy {
+	char *users;			/* "alice,bob" or "*" */
+	size_t nports;
+	struct spa_portspec port[];
+};
+
+/*
+ * Per-client state only a packet with the client's key_id ever touches:
+ * allocated on the first such packet, so an idle client costs nothing here.
+ */
 struct idx_extra {
 	struct {
 		uint32_t random;
-		int64_t time;
+		uint32_t time;	/* Unix seconds (unsigned 32 bits: until 2106) */
 	} replay[IDX_REPLAY];
 	unsigned replay_next;
 	double tokens;		/* per-client token bucket */
 	int64_t bucket_ms;	/* when tokens was last refilled (monotonic ms) */
-	char *users;		/* "alice,bob" or "*" */
-	struct spa_portspec *ports;	/* when more than IDX_PORTS_INLINE */
 };
 
+/*
+ * What verification needs, and no more: 232 bytes on LP64, about 248 a client
+ * with its share of the hash slots.
+ */
 struct idx_client {
-	char aid[SPA_AID_LEN + 1];
-	uint8_t has_prev;
-	uint8_t any_ip;
-	uint8_t nports;
 	uint8_t key_id[SPA_KEYID_LEN];
 	uint8_t prev_key_id[SPA_KEYID_LEN];
 	uint8_t enc[SPA_ENC_KEY_LEN];		/* SECRET: current seed's keys */
-	uint8_t hotp[SPA_HOTP_KEY_LEN];
 	uint8_t prev_enc[SPA_ENC_KEY_LEN];	/* SECRET: previous seed's keys */
-	uint8_t prev_hotp[SPA_HOTP_KEY_LEN];
 	uint8_t verifier[32];
 	uint64_t counter;			/* last accepted */
-	struct spa_portspec port[IDX_PORTS_INLINE];
-	struct idx_extra *x;
+	const struct idx_policy *pol;		/* shared: never NULL once built */
+	struct idx_extra *x;			/* NULL until the first packet */
+	uint8_t hotp[SPA_HOTP_KEY_LEN];		/* SECRET */
+	uint8_t prev_hotp[SPA_HOTP_KEY_LEN];	/* SECRET */
+	uint8_t has_prev;
+	uint8_t any_ip;
+	char aid[SPA_AID_LEN + 1];
 };
 
 struct idx;
@@ -75,8 +89,14 @@ struct idx_client *idx_lookup(struct idx *ix, const uint8_t key_id[SPA_KEYID_LEN
 /* The client named aid, or NULL (linear: for the control socket only). */
 struct idx_client *idx_find_aid(struct idx *ix, const char *aid);
 
-/* The client's allowed ports (inline or in x). */
+/* The client's allowed ports (its shared policy's). */
 const struct spa_portspec *idx_ports(const struct idx_client *c, size_t *n);
+
+/* The client's login users, "alice,bob" or "*" (its shared policy's). */
+const char *idx_users(const struct idx_client *c);
+
+/* Number of distinct users + ports policies the clients share. */
+size_t idx_policies(const struct idx *ix);
 
 /*
  * After a seed change: give c new current/previous seeds (keys re-derived,

@@ -56,17 +56,29 @@ log_msg(int prio, const char *fmt, ...)
 	va_end(ap);
 }
 
+int
+log_limited_check(unsigned slot, int64_t now, int prio)
+{
+	slot %= LIMIT_SLOTS;
+	if (prio > log_level)
+		return 0;
+	if (limit[slot].last != 0 && now - limit[slot].last < LIMIT_SECONDS) {
+		limit[slot].suppressed++;
+		return 0;
+	}
+	return 1;
+}
+
 void
 log_limited(unsigned slot, int64_t now, int prio, const char *fmt, ...)
 {
 	char suffix[48] = "";
 	va_list ap;
 
-	slot %= LIMIT_SLOTS;
-	if (limit[slot].last != 0 && now - limit[slot].last < LIMIT_SECONDS) {
-		limit[slot].suppressed++;
+	/* the rate check comes first: a dropped line costs no formatting */
+	if (!log_limited_check(slot, now, prio))
 		return;
-	}
+	slot %= LIMIT_SLOTS;
 	if (limit[slot].suppressed > 0)
 		snprintf(suffix, sizeof(suffix), " suppressed=%lu", limit[slot].suppressed);
 	limit[slot].last = now;

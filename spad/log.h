@@ -21,4 +21,11 @@ void log_msg(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 void log_limited(unsigned slot, int64_t now, int prio, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/*
+ * 0 when log_limited(slot, now, prio, ...) would drop its line (and counts
+ * it as suppressed), 1 when it would write one: lets a caller skip
+ * formatting the arguments of a line that is dropped anyway.
+ */
+int log_limited_check(unsigned slot, int64_t now, int prio);
+
 #endif /* SPAD_LOG_H */

@@ -116,6 +116,20 @@ load_index(struct spad *s, struct store *st, struct idx **out, char *err, size_t
 	return r;
 }
 
+/* The firewall against spad's grants (spad(8) "Reconciliation"); a repair is worth a warning. */
+static void
+reconcile(struct spad *s, const char *when)
+{
+	char err[512];
+	unsigned fixed = 0;
+
+	if (fw_reconcile(s->fw, spad_now(), &fixed, err, sizeof(err)) != 0)
+		log_msg(LOG_ERR, "event=reconcile_failed when=%s error=\"%s\"", when, err);
+	else if (fixed > 0)
+		log_msg(LOG_WARNING, "event=reconcile when=%s fixed=%u note=\"the firewall was changed "
+		    "behind spad's back\"", when, fixed);
+}
+
 int
 spad_reload(struct spad *s, char *err, size_t errlen)
 {
@@ -149,7 +163,9 @@ spad_reload(struct spad *s, char *err, size_t errlen)
 	spad_config_free(&s->cfg);
 	s->cfg = nc;
 	vfy_setup(s);
+	s->v.store_down = 0;	/* a fresh connection */
 	s->reloads++;
+	reconcile(s, "reload");
 	log_msg(LOG_INFO, "event=reload clients=%zu grants=%zu", idx_count(s->ix), s->gt.n);
 	return 0;
 fail:
@@ -157,6 +173,88 @@ fail:
 	store_close(nst);
 	spad_config_free(&nc);
 	return r;
+}
+
+#define RETRY_MAX_S	10	/* backoff ceiling for a lost store or capture handle */
+
+
+static unsigned
+backoff_next(unsigned cur)
+{
+	return cur == 0 ? 1 : cur * 2 > RETRY_MAX_S ? RETRY_MAX_S : cur * 2;
+}
+
+/*
+ * The store went away (MariaDB stopped, network): verify.c refuses knocks at
+ * step 11 meanwhile.  Reconnect, and re-read the clients (another gateway
+ * may have moved their counters and seeds on); quietly until it works.
+ */
+static void
+store_retry(struct spad *s)
+{
+	struct store *nst = NULL;
+	struct idx *nix = NULL;
+	char e[SPAD_CONF_ERRLEN], err[SPAD_CONF_ERRLEN + 128];
+
+	if (spad_mono_ms() < s->store_retry_ms)
+		return;
+	if (store_open(&s->cfg, s->key, 1, 0, &nst, e) != 0 ||
+	    load_index(s, nst, &nix, err, sizeof(err)) != 0) {
+		store_close(nst);
+		s->store_backoff = backoff_next(s->store_backoff);
+		s->store_retry_ms = spad_mono_ms() + 1000 * (int64_t)s->store_backoff;
+		return;
+	}
+	idx_carry(nix, s->ix);
+	idx_free(s->ix);
+	store_close(s->st);
+	s->ix = nix;
+	s->st = nst;
+	vfy_setup(s);
+	s->v.store_down = 0;
+	s->store_backoff = 0;
+	s->store_reconnects++;
+	log_msg(LOG_NOTICE, "event=store_up store=%s clients=%zu", store_backend(s->st), idx_count(s->ix));
+}
+
+static int
+epoll_add(int ep, int fd, int tag)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t)tag };
+
+	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
+}
+
+/* A pcap error (interface down, gone): drop the handle, log once, reopen from the timer. */
+static void
+cap_lost(struct spad *s)
+{
+	log_msg(LOG_ERR, "event=capture_down interface=%s error=\"%s\" note=\"reopening\"",
+	    s->cfg.interface != NULL ? s->cfg.interface : "any", cap_error(s->cap));
+	(void)epoll_ctl(s->epfd, EPOLL_CTL_DEL, cap_fd(s->cap), NULL);
+	cap_close(s->cap);
+	s->cap = NULL;
+	s->cap_backoff = 1;
+	s->cap_retry_ms = spad_mono_ms() + 1000;
+}
+
+static void
+cap_retry(struct spad *s)
+{
+	char err[512];
+
+	if (spad_mono_ms() < s->cap_retry_ms)
+		return;
+	if (cap_open(s->cfg.interface, s->cfg.pcap_filter, s->cfg.spa_port, &s->cap, err,
+	    sizeof(err)) != 0 || epoll_add(s->epfd, cap_fd(s->cap), EV_CAP) != 0) {
+		cap_close(s->cap);
+		s->cap = NULL;
+		s->cap_backoff = backoff_next(s->cap_backoff);
+		s->cap_retry_ms = spad_mono_ms() + 1000 * (int64_t)s->cap_backoff;
+		return;
+	}
+	s->cap_reopens++;
+	log_msg(LOG_NOTICE, "event=capture_up interface=%s", s->cfg.interface != NULL ? s->cfg.interface : "any");
 }
 
 /* Grant records of this gateway still live in the store: pam_spa may ask about them. */
@@ -180,23 +278,70 @@ restore_grants(struct spad *s)
 		g.created = sg[i].created;
 		g.expires = sg[i].expires;
 		g.store_id = sg[i].id;
-		if ((c = idx_find_aid(s->ix, g.aid)) != NULL && c->x != NULL && c->x->users != NULL)
-			snprintf(g.users, sizeof(g.users), "%s", c->x->users);
+		if ((c = idx_find_aid(s->ix, g.aid)) != NULL)
+			snprintf(g.users, sizeof(g.users), "%s", idx_users(c));
 		(void)grant_add(&s->gt, &g);
 	}
 	free(sg);
 }
 
+/*
+ * The pid file.  spad writes it as root and may then run as `user`, who can
+ * remove it on exit only if its directory is the user's: so a missing
+ * directory (/run/spad outside systemd) is created owned by the user, and the
+ * file itself is handed to the user and kept open.  Where the directory stays
+ * someone else's (systemd's RuntimeDirectory, removed by systemd anyway),
+ * spad empties the file on exit instead: no stale pid is left behind either way.
+ */
+static int pid_fd = -1;
+
 static int
-write_pid(const char *path)
+write_pid(const char *path, const char *user, char *err, size_t errlen)
 {
-	char buf[32];
+	struct passwd *pw = NULL;
+	struct stat sb;
+	char buf[32], dir[4096], *slash;
 	int n;
 
 	if (path == NULL || *path == '\0')
 		return 0;
+	if (user != NULL && *user != '\0' && strcmp(user, "root") != 0 && (pw = getpwnam(user)) == NULL) {
+		snprintf(err, errlen, "user %s: no such user", user);
+		return SPA_ERR_INVALID;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	if ((slash = strrchr(dir, '/')) != NULL && slash != dir) {
+		*slash = '\0';
+		if (stat(dir, &sb) != 0) {
+			if (errno != ENOENT || mkdir(dir, 0755) != 0 ||
+			    (pw != NULL && chown(dir, pw->pw_uid, pw->pw_gid) != 0)) {
+				snprintf(err, errlen, "pid_file directory %.256s: %s", dir, strerror(errno));
+				return SPA_ERR_SYSTEM;
+			}
+		} else if (pw != NULL && sb.st_uid != pw->pw_uid)
+			log_msg(LOG_NOTICE, "event=pid_file_note path=%s note=\"directory not owned by %s: "
+			    "the file is emptied, not removed, on exit\"", path, user);
+	}
 	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	return spa_file_write_atomic(path, buf, (size_t)n, 0644);
+	if (spa_file_write_atomic(path, buf, (size_t)n, 0644) != 0 ||
+	    (pid_fd = open(path, O_WRONLY | O_CLOEXEC | O_NOFOLLOW)) < 0 ||
+	    (pw != NULL && fchown(pid_fd, pw->pw_uid, pw->pw_gid) != 0)) {
+		snprintf(err, errlen, "pid_file %s: %s", path, strerror(errno));
+		return SPA_ERR_SYSTEM;
+	}
+	return 0;
+}
+
+/* Remove the pid file, or empty it where spad may no longer remove it. */
+static void
+remove_pid(const char *path)
+{
+	if (pid_fd < 0)
+		return;
+	if (unlink(path) != 0)
+		(void)!ftruncate(pid_fd, 0);
+	close(pid_fd);
+	pid_fd = -1;
 }
 
 /* Become user, keeping only CAP_NET_ADMIN and CAP_NET_RAW; no core dumps either way. */
@@ -271,14 +416,6 @@ usage(FILE *f)
 	    "  -t, --test         check the configuration and exit (0: fine, 1: not)\n"
 	    "  -V, --version      print the version\n"
 	    "  -h, --help         this text\n", SPAD_CONF_DEFAULT);
-}
-
-static int
-epoll_add(int ep, int fd, int tag)
-{
-	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = (uint32_t)tag };
-
-	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 }
 
 int
@@ -365,9 +502,8 @@ main(int argc, char **argv)
 		log_msg(LOG_ERR, "event=start_failed what=control_socket error=\"%s\"", err);
 		goto out;
 	}
-	if (write_pid(s.cfg.pid_file) != 0) {
-		log_msg(LOG_ERR, "event=start_failed what=pid_file path=%s error=\"%s\"", s.cfg.pid_file,
-		    strerror(errno));
+	if (write_pid(s.cfg.pid_file, s.cfg.user, err, sizeof(err)) != 0) {
+		log_msg(LOG_ERR, "event=start_failed what=pid_file error=\"%s\"", err);
 		goto out;
 	}
 	sigemptyset(&mask);
@@ -378,7 +514,7 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if ((sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC)) < 0 ||
 	    (tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC)) < 0 ||
-	    (ep = epoll_create1(EPOLL_CLOEXEC)) < 0) {
+	    (s.epfd = ep = epoll_create1(EPOLL_CLOEXEC)) < 0) {
 		log_msg(LOG_ERR, "event=start_failed what=descriptors error=\"%s\"", strerror(errno));
 		goto out;
 	}
@@ -411,8 +547,9 @@ main(int argc, char **argv)
 		for (i = 0; i < n; i++) {
 			switch (evs[i].data.u32) {
 			case EV_CAP:
-				if (cap_dispatch(s.cap, on_payload, &s) != 0)
-					log_msg(LOG_ERR, "event=capture_error");
+				if (s.cap != NULL && ((evs[i].events & (EPOLLERR | EPOLLHUP)) != 0 ||
+				    cap_dispatch(s.cap, on_payload, &s) != 0))
+					cap_lost(&s);
 				break;
 			case EV_CTL:
 				ctlsrv_accept(&s, lfd);
@@ -426,8 +563,14 @@ main(int argc, char **argv)
 				(void)!read(tfd, &ticks, sizeof(ticks));
 				fw_tick(s.fw, spad_now());
 				grant_expire(&s.gt, spad_now());
+				if (s.v.store_down)
+					store_retry(&s);
+				if (s.cap == NULL)
+					cap_retry(&s);
+				if (s.ticks % s.cfg.reconcile_interval == 0)
+					reconcile(&s, "tick");
 				/* the store's grant rows only serve restarts: prune them now and then */
-				if (++s.ticks % 60 == 0 &&
+				if (++s.ticks % 60 == 0 && !s.v.store_down &&
 				    store_grant_expire(s.st, spad_now() - (int64_t)s.gt.keep, NULL) != 0)
 					log_msg(LOG_WARNING, "event=store_error what=grant_expire error=\"%s\"",
 					    store_errmsg(s.st));
@@ -461,8 +604,8 @@ out:
 		if (rc == 0)
 			(void)unlink(s.cfg.control_socket);
 	}
-	if (rc == 0 && s.cfg.pid_file != NULL)
-		(void)unlink(s.cfg.pid_file);
+	if (s.cfg.pid_file != NULL)
+		remove_pid(s.cfg.pid_file);
 	if (ep >= 0)
 		close(ep);
 	if (sfd >= 0)

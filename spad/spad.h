@@ -28,6 +28,11 @@ struct spad {
 	int64_t started;
 	uint64_t reloads, ctl_requests, ctl_refused;
 	uint64_t ticks;
+	/* lost resources, retried from the timer with backoff */
+	int64_t store_retry_ms, cap_retry_ms;
+	unsigned store_backoff, cap_backoff;
+	uint64_t store_reconnects, cap_reopens;
+	int epfd;
 };
 
 /*

@@ -99,10 +99,10 @@ replay_seen(struct idx_extra *x, uint32_t random, int64_t now, unsigned age)
 
 	for (i = 0; i < IDX_REPLAY; i++)
 		if (x->replay[i].time != 0 && x->replay[i].random == random &&
-		    now - x->replay[i].time <= 2 * (int64_t)age)
+		    now - (int64_t)x->replay[i].time <= 2 * (int64_t)age)
 			return 1;
 	x->replay[x->replay_next].random = random;
-	x->replay[x->replay_next].time = now;
+	x->replay[x->replay_next].time = (uint32_t)now;
 	x->replay_next = (x->replay_next + 1) % IDX_REPLAY;
 	return 0;
 }
@@ -128,7 +128,9 @@ count(struct vfy *v, enum vfy_reason r, int64_t now_ms, const struct idx_client 
 
 	v->count[r]++;
 	/* junk (steps 1-2) is only counted; later failures log, rate-limited per reason */
-	if (r > VFY_UNKNOWN_KEY && r != VFY_ACCEPTED) {
+	if (r > VFY_UNKNOWN_KEY && r != VFY_ACCEPTED && !(r == VFY_STORE && v->store_down) &&
+	    log_limited_check((unsigned)r, now_ms / 1000, LOG_NOTICE)) {
+		/* only a line that will be written pays for formatting the address */
 		fw_addr_format(src, a, sizeof(a));
 		log_limited((unsigned)r, now_ms / 1000, LOG_NOTICE, "event=reject reason=%s aid=%s src=%s",
 		    names[r], c != NULL ? c->aid : "-", a);
@@ -240,10 +242,23 @@ vfy_packet(struct vfy *v, const uint8_t *pkt, size_t len, const uint8_t src[16],
 	kn.source_port = p.source_port;
 	kn.protocol = p.protocol;
 	kn.gateway = v->gateway;
+	if (v->store_down) {
+		spa_wipe(&kn, sizeof(kn));
+		out = VFY_STORE;
+		goto out;
+	}
 	r = store_knock(v->st, &kn, &res);
 	spa_wipe(&kn, sizeof(kn));
 	if (r == SPA_ERR_STORE_RACE) {
 		out = VFY_RACE;
+		goto out;
+	}
+	if (r == SPA_ERR_STORE_CONNECT) {
+		/* logged once here; main.c reconnects with backoff and says when it is back */
+		v->store_down = 1;
+		log_msg(LOG_ERR, "event=store_down error=\"%s\" note=\"knocks are refused until the "
+		    "store is back\"", store_errmsg(v->st));
+		out = VFY_STORE;
 		goto out;
 	}
 	if (r != 0) {
@@ -259,7 +274,7 @@ vfy_packet(struct vfy *v, const uint8_t *pkt, size_t len, const uint8_t src[16],
 	/* 12. firewall grant, then the grant record */
 	memset(&g, 0, sizeof(g));
 	memcpy(g.aid, c->aid, sizeof(g.aid));
-	snprintf(g.users, sizeof(g.users), "%s", x->users != NULL ? x->users : "");
+	snprintf(g.users, sizeof(g.users), "%s", idx_users(c));
 	memcpy(g.t.src, grant_ip, 16);
 	g.t.sport = p.source_port;
 	g.t.dport = p.port;

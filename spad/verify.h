@@ -50,6 +50,9 @@ struct vfy {
 	const char *gateway;
 	uint64_t count[VFY_N];
 	uint64_t packets;
+	/* the store was lost: knocks stop at step 11 (door shut, no log line each)
+	 * until main.c reconnects and clears it */
+	int store_down;
 	/* per-source token buckets: a fixed table, overwritten on collision (no allocation) */
 	struct {
 		uint8_t addr[16];

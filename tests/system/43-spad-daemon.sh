@@ -24,7 +24,7 @@ store = sqlite
 db_path = $T/db/spad.db
 server_key = $T/server.key
 control_socket = $T/ctl.sock
-pid_file = $T/spad.pid
+pid_file = $T/run/spad.pid
 user = nobody
 EOF
 "$SB/spa-admin" -c "$T/spad.conf" --sql-dir "$SPA_SRC/sql" init >>"$T/log" 2>&1
@@ -34,7 +34,8 @@ chown -R nobody "$T/db"
 bg_start spad ip netns exec $S "$SB/spad" -f -c "$T/spad.conf"
 PID=$BG_PID
 wait_for 10 test -S "$T/ctl.sock"
-check_eq "pid file holds spad's pid" "$PID" "$(cat "$T/spad.pid" 2>/dev/null)"
+check_eq "pid file holds spad's pid" "$PID" "$(cat "$T/run/spad.pid" 2>/dev/null)"
+check_eq "the missing pid file directory is created for the user" nobody "$(stat -c %U "$T/run" 2>/dev/null)"
 check_eq "runs as nobody" 65534 "$(awk '/^Uid:/ {print $2}' /proc/$PID/status)"
 check_eq "keeps only CAP_NET_ADMIN and CAP_NET_RAW" 0000000000003000 "$(awk '/^CapEff:/ {print $2}' /proc/$PID/status)"
 check_eq "permitted set the same" 0000000000003000 "$(awk '/^CapPrm:/ {print $2}' /proc/$PID/status)"
@@ -45,4 +46,15 @@ check "a knock after the privilege drop is granted" sh -c "ip netns exec $S nft 
 kill -TERM $PID
 wait_for 5 sh -c "! kill -0 $PID"
 check_fail "SIGTERM: spad's table is gone" ip netns exec $S nft list table inet spadt3
+check "SIGTERM: spad (as nobody) removed its pid file" test ! -e "$T/run/spad.pid"
+# a pid file in a directory the user does not own (systemd's RuntimeDirectory
+# is root's): spad cannot remove it as nobody, so it empties it
+sed -i "s|^pid_file = .*|pid_file = $T/spad.pid|" "$T/spad.conf"
+bg_start spad2 ip netns exec $S "$SB/spad" -f -c "$T/spad.conf"
+PID=$BG_PID
+wait_for 10 test -s "$T/spad.pid"
+check_eq "pid file in a root-owned directory holds spad's pid" "$PID" "$(cat "$T/spad.pid" 2>/dev/null)"
+kill -TERM $PID
+wait_for 5 sh -c "! kill -0 $PID"
+check_eq "SIGTERM: that pid file is left empty (no stale pid)" "" "$(cat "$T/spad.pid" 2>/dev/null)"
 finish

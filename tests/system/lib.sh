@@ -96,8 +96,12 @@ wait_for() {
 	done
 }
 # bg_start NAME CMD...: start CMD in the background, killed on exit; pid in $BG_PID.
+# "in_ns NS CMD" becomes "ip netns exec NS CMD", which execs CMD: $BG_PID is
+# then CMD itself (a shell function would run in a subshell whose death
+# leaves CMD running).
 bg_start() {
 	local n=$1; shift
+	if [ "$1" = in_ns ]; then shift; set -- ip netns exec "$@"; fi
 	"$@" >"$T/$n.out" 2>&1 &
 	BG_PID=$!
 	at_exit "kill $BG_PID; sleep 0.2; kill -9 $BG_PID"

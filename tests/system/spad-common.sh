@@ -1,14 +1,35 @@
 # tests/system/spad-common.sh - spad's system tests, sourced by
-# 41-spad-nftables.sh and 42-spad-iptables.sh with FW (the backend) and N (a
-# digit keeping their namespaces apart) set.  A client and a server network
-# namespace joined by a veth pair; spad runs in the server namespace with a
-# SQLite store; spad-testknock builds knocks of every kind in the client one.
+# 41-spad-nftables.sh, 42-spad-iptables.sh and 45-spad-mariadb-*.sh with FW
+# (the backend), N (a digit keeping their namespaces apart) and optionally
+# STORE (sqlite, the default, or mariadb: the throwaway server of
+# services.sh) set.  A client and a server network namespace joined by a
+# veth pair; spad runs in the server namespace; spad-testknock builds knocks
+# of every kind in the client one.
 . "$(dirname "$0")/lib.sh"
+STORE=${STORE:-sqlite}
+if [ "$STORE" = mariadb ]; then
+	SOCK=${SPA_MARIADB_SOCKET:-}
+	if [ -z "$SOCK" ] || [ ! -S "$SOCK" ]; then
+		skip_nok "spad with the MariaDB store" "no test MariaDB server (services_start failed?)"
+		finish
+	fi
+	DBNAME=spa_test_spad$N
+	mariadb --no-defaults --socket="$SOCK" -uroot -e "DROP DATABASE IF EXISTS $DBNAME; CREATE DATABASE $DBNAME"
+	at_exit "mariadb --no-defaults --socket='$SOCK' -uroot -e 'DROP DATABASE IF EXISTS $DBNAME'"
+	STORE_CONF="store = mariadb
+db_socket = $SOCK
+db_user = spa_test
+db_password_file = ${SPA_MARIADB_PWFILE:-$(dirname "$SOCK")/pw}
+db_name = $DBNAME"
+else
+	STORE_CONF="store = sqlite
+db_path = $T/spad.db"
+fi
 
 SB=$SPA_BUILD/spad
 S=spaDs$N C=spaDc$N
 SA=10.77.$N.1 CA=10.77.$N.2 CA2=10.77.$N.3 ALLOWED=10.77.$N.4
-PORT=22 OTHER=2222 TIMEOUT=6
+PORT=22 OTHER=2222 TIMEOUT=10	# long enough for the checks between knock and connect under load
 CNT=0
 
 for b in spad spa-admin spad-testknock spad-testctl; do
@@ -90,8 +111,7 @@ block_all = $1
 allowed_ips = $ALLOWED/32
 protect = tcp/$PORT
 open_timeout = $TIMEOUT
-store = sqlite
-db_path = $T/spad.db
+$STORE_CONF
 server_key = $T/server.key
 control_socket = $T/ctl.sock
 pid_file = $T/spad.pid
@@ -120,6 +140,11 @@ S1=$(seed)
 check "spa-admin add alice" sh -c "echo pw-alice | \"$SB/spa-admin\" -c '$T/spad.conf' add --aid alice --seed $S1 --user alice --ports tcp/$PORT --password-stdin"
 SB1=$(seed)
 check "spa-admin add bob (disabled)" sh -c "echo pw-bob | \"$SB/spa-admin\" -c '$T/spad.conf' add --aid bob --seed $SB1 --user bob --ports tcp/$PORT --disabled --password-stdin"
+out=$(admin disable bob 2>&1); rc=$?
+check_eq "spa-admin without a running spad: silent" "0 " "$rc $out"
+out=$(admin -v disable bob 2>&1)
+case "$out" in *"spad not reached"*) ok "spa-admin -v notes that spad was not reached";;
+	*) nok "spa-admin -v notes that spad was not reached ($out)";; esac
 start_spad
 check "spad is running and answers status" ctl status
 A="--aid alice --password pw-alice"
@@ -182,7 +207,16 @@ knock $A --seed $S2 --new-seed $S4 --port $PORT --sport 5014
 check_eq "recovery through prev_seed opens" open "$(conn $PORT 5014)"
 knock $A --seed $S4 --port $PORT --sport 5015
 check_eq "the seed sent under prev_seed is current" open "$(conn $PORT 5015)"
+r0=$(counter reloads)
 check "spa-admin use-old-seed" admin use-old-seed alice
+check_eq "spa-admin told spad to reload (no SIGHUP)" $((r0 + 1)) "$(counter reloads)"
+knock $A --seed $S2 --port $PORT --sport 5018
+check_eq "after use-old-seed the old seed opens at once" open "$(conn $PORT 5018)"
+check "spa-admin disable alice" admin disable alice
+knock $A --seed $S2 --port $PORT --sport 5019
+check_eq "a disable reaches spad without SIGHUP: nothing opens" closed "$(conn $PORT 5019)"
+out=$(admin enable alice 2>&1); rc=$?
+check_eq "spa-admin enable alice: silent" "0 " "$rc $out"
 out=$(ctl reload); rc=$?
 check_eq "reload through the control socket" "0 ok" "$rc $(echo $out)"
 knock $A --seed $S2 --port $PORT --sport 5016

@@ -76,6 +76,11 @@ test_lookup(void **state)
 	}
 	assert_null(idx_lookup(ix, unknown, &prev));
 	assert_true(sizeof(struct idx_client) <= 256);
+	/* one users + ports policy per distinct port list (six of them), shared */
+	assert_int_equal(idx_policies(ix), 6);
+	assert_string_equal(idx_users(idx_lookup(ix, c[0].key_id, &prev)), "*");
+	assert_ptr_equal(idx_lookup(ix, c[0].key_id, &prev)->pol,
+	    idx_lookup(ix, c[6].key_id, &prev)->pol);
 	idx_free(ix);
 	store_clients_free(c, N);
 }

@@ -1,8 +1,9 @@
 /*
  * test_store.c - the store's logic on the SQLite backend: sealing round
  * trip (and no seed bytes in the file), the compare-and-set, the seed
- * rotation rules, admin seed edits, wrong server key, migrations; and the
- * spad.conf parser's defaults and file:line errors.
+ * rotation rules, admin seed edits, wrong server key, migrations, WAL mode
+ * with owner-only -wal/-shm files; and the spad.conf parser's defaults and
+ * file:line errors.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <cmocka.h>
 
 #include "spa_crypto.h"
@@ -106,6 +108,52 @@ test_seal_roundtrip(void **state)
 	for (i = 0; i + 8 <= len; i++)
 		assert_false(memcmp(hay + i, s, 8) == 0);
 	free(data);
+}
+
+/* WAL mode: a writer leaves -wal and -shm beside the file, with its mode (0600) under umask 022. */
+static void
+test_wal(void **state)
+{
+	struct store *st = fresh_store(0), *st2 = NULL;
+	struct spad_config cfg;
+	struct store_grant g;
+	char p[300], err[STORE_ERRLEN];
+	uint8_t seed[32];
+	struct stat sb;
+	mode_t old;
+
+	(void)state;
+	store_close(st);
+	assert_int_equal(chmod(dbpath, 0600), 0);	/* what spa-admin's umask 077 gives */
+	old = umask(022);
+	spad_config_defaults(&cfg);
+	free(cfg.db_path);
+	cfg.db_path = strdup(dbpath);
+	assert_int_equal(store_open(&cfg, key, 1, 0, &st, err), 0);
+	add(st, "alice", 0x21);
+	/* a second handle (spa-admin beside spad) reads what the first committed */
+	assert_int_equal(store_open(&cfg, key, 1, 0, &st2, err), 0);
+	memset(&g, 0, sizeof(g));
+	snprintf(g.aid, sizeof(g.aid), "alice");
+	g.port = 22;
+	g.protocol = SPA_PROTO_TCP;
+	g.expires = 2000000000;
+	assert_int_equal(store_grant_add(st, &g), 0);	/* synchronous = NORMAL inside */
+	mkseed(seed, 0x21);
+	assert_int_equal(knock(st2, "alice", seed, 1, 0, 0), 0);
+	snprintf(p, sizeof(p), "%s-wal", dbpath);
+	assert_int_equal(stat(p, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	snprintf(p, sizeof(p), "%s-shm", dbpath);
+	assert_int_equal(stat(p, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	umask(old);
+	store_close(st2);
+	store_close(st);
+	/* the last handle closed: checkpointed into the file, -wal removed */
+	snprintf(p, sizeof(p), "%s-wal", dbpath);
+	assert_int_equal(stat(p, &sb), -1);
+	spad_config_free(&cfg);
 }
 
 static void
@@ -266,6 +314,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_seal_roundtrip),
 		cmocka_unit_test(test_wrong_key),
+		cmocka_unit_test(test_wal),
 		cmocka_unit_test(test_cas_and_rotation),
 		cmocka_unit_test(test_list_and_audit),
 		cmocka_unit_test(test_migrate),
