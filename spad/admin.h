@@ -24,7 +24,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "config.h"
+#include "spad_config.h"
 #include "store.h"
 
 enum admin_exit {

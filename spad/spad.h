@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 #include "capture.h"
-#include "config.h"
+#include "spad_config.h"
 #include "fw.h"
 #include "grant.h"
 #include "idx.h"

@@ -18,7 +18,7 @@
 #include <mysqld_error.h>
 
 #include "spa_err.h"
-#include "config.h"
+#include "spad_config.h"
 #include "store-int.h"
 
 #define M(st) ((MYSQL *)(st)->be)

@@ -9,7 +9,7 @@
 #include <sqlite3.h>
 
 #include "spa_err.h"
-#include "config.h"
+#include "spad_config.h"
 #include "store-int.h"
 
 #define CLIENT_COLS "aid, users, ports, any_ip, enabled, verifier, seed, key_id, prev_seed, " \

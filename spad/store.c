@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "spa_err.h"
-#include "config.h"
+#include "spad_config.h"
 #include "store-int.h"
 
 int

@@ -19,7 +19,7 @@
 
 #include "spa_crypto.h"
 #include "spa_err.h"
-#include "../spad/config.h"	/* spad.conf, not autoconf's config.h */
+#include "../spad/spad_config.h"
 #include "store.h"
 
 #define MAX_ROUNDS 10000

@@ -20,7 +20,7 @@
 
 #include "spa_crypto.h"
 #include "spa_err.h"
-#include "config.h"
+#include "spad_config.h"
 #include "store.h"
 #include "bench-cred.h"
 

@@ -19,7 +19,7 @@
 #include "spa_crypto.h"
 #include "spa_err.h"
 #include "spa_pkt.h"
-#include "../../spad/config.h"	/* spad.conf, not autoconf's config.h */
+#include "../../spad/spad_config.h"
 #include "store.h"
 
 static char dir[] = "/tmp/test_store.XXXXXX";

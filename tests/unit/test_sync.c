@@ -47,7 +47,7 @@
 #include "spa_crypto.h"
 #include "spa_err.h"
 #include "spa_pkt.h"
-#include "../../spad/config.h"	/* spad.conf, not autoconf's config.h */
+#include "../../spad/spad_config.h"
 #include "fw-int.h"
 #include "grant.h"
 #include "idx.h"

@@ -14,7 +14,7 @@
 #include "spa_crypto.h"
 #include "spa_err.h"
 #include "spa_pkt.h"
-#include "config.h"
+#include "spad_config.h"
 
 static const char *const known_keys[] = {
 	"interface", "block_all", "change_seeds", "allowed_ips", "fw_label", "db_host", "db_user",
