@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "spa_crypto.h"
@@ -381,5 +382,58 @@ out:
 	}
 	free(dir);
 	errno = saved;
+	return rc;
+}
+
+int
+spa_read_line(int fd, char *buf, size_t cap)
+{
+	size_t n = 0;
+	ssize_t r;
+	char ch;
+
+	if (cap == 0)
+		return SPA_ERR_TOO_LONG;
+	for (;;) {
+		r = read(fd, &ch, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			spa_wipe(buf, cap);
+			return SPA_ERR_SYSTEM;
+		}
+		if (r == 0 || ch == '\n')
+			break;
+		if (n + 1 >= cap) {
+			spa_wipe(buf, cap);
+			return SPA_ERR_TOO_LONG;
+		}
+		buf[n++] = ch;
+	}
+	if (n > 0 && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	return SPA_OK;
+}
+
+int
+spa_tty_read_secret(int fd, const char *prompt, char *buf, size_t cap)
+{
+	struct termios old, quiet;
+	int rc;
+
+	if (write(fd, prompt, strlen(prompt)) < 0 || tcgetattr(fd, &old) != 0)
+		return SPA_ERR_SYSTEM;
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	quiet.c_lflag |= ICANON;
+	if (tcsetattr(fd, TCSAFLUSH, &quiet) != 0)
+		return SPA_ERR_SYSTEM;
+	rc = spa_read_line(fd, buf, cap);
+	if (tcsetattr(fd, TCSAFLUSH, &old) != 0 && rc == SPA_OK)
+		rc = SPA_ERR_SYSTEM;
+	(void)!write(fd, "\n", 1);
+	if (rc != SPA_OK)
+		spa_wipe(buf, cap);
 	return rc;
 }

@@ -56,4 +56,17 @@ int spa_file_read(const char *path, size_t maxsize, int secret, char **data, siz
  */
 int spa_file_write_atomic(const char *path, const void *data, size_t len, mode_t mode);
 
+/*
+ * Read one line from fd into buf[cap], NUL-terminated, the newline and a
+ * trailing CR dropped; end of file ends the line.  0, SPA_ERR_TOO_LONG (buf
+ * wiped: a secret is refused, never truncated) or SPA_ERR_SYSTEM.
+ */
+int spa_read_line(int fd, char *buf, size_t cap);
+
+/*
+ * Write prompt to the terminal fd and read a line with echo off, then restore
+ * the terminal.  Fails with SPA_ERR_SYSTEM rather than read with echo on.
+ */
+int spa_tty_read_secret(int fd, const char *prompt, char *buf, size_t cap);
+
 #endif /* SPA_UTIL_H */

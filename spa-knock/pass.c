@@ -12,61 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "pass.h"
 #include "spa_crypto.h"
 #include "spa_err.h"
-
-/* Read one line from fd into out; 0, SPA_ERR_TOO_LONG or SPA_ERR_SYSTEM. */
-static int
-pass_read_line(int fd, char *out, size_t cap)
-{
-	size_t n = 0;
-	ssize_t r;
-	char ch;
-
-	for (;;) {
-		r = read(fd, &ch, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return SPA_ERR_SYSTEM;
-		if (r == 0 || ch == '\n')
-			break;
-		if (n + 1 >= cap) {
-			spa_wipe(out, cap);
-			return SPA_ERR_TOO_LONG;
-		}
-		out[n++] = ch;
-	}
-	if (n > 0 && out[n - 1] == '\r')
-		n--;
-	out[n] = '\0';
-	return 0;
-}
-
-static int
-pass_tty(int fd, const char *prompt, char *out, size_t cap)
-{
-	struct termios old, noecho;
-	int rc, restore = 0;
-
-	if (write(fd, prompt, strlen(prompt)) < 0)
-		return SPA_ERR_SYSTEM;
-	if (tcgetattr(fd, &old) == 0) {
-		noecho = old;
-		noecho.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-		noecho.c_lflag |= ICANON;
-		restore = tcsetattr(fd, TCSAFLUSH, &noecho) == 0;
-	}
-	rc = pass_read_line(fd, out, cap);
-	if (restore)
-		(void)tcsetattr(fd, TCSAFLUSH, &old);
-	(void)!write(fd, "\n", 1);
-	return rc;
-}
+#include "spa_util.h"
 
 static int
 pass_askpass(const char *prog, const char *prompt, char *out, size_t cap)
@@ -95,7 +46,7 @@ pass_askpass(const char *prog, const char *prompt, char *out, size_t cap)
 		_exit(127);
 	}
 	close(p[1]);
-	rc = pass_read_line(p[0], out, cap);
+	rc = spa_read_line(p[0], out, cap);
 	close(p[0]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
@@ -120,7 +71,7 @@ pass_get(const char *prompt, char *out, size_t cap)
 		return pass_askpass(askpass, prompt, out, cap);
 	fd = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
 	if (fd >= 0) {
-		rc = pass_tty(fd, prompt, out, cap);
+		rc = spa_tty_read_secret(fd, prompt, out, cap);
 		close(fd);
 		return rc;
 	}

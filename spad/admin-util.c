@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -109,52 +108,6 @@ admin_close(struct admin *a)
 	spa_wipe(a->key, sizeof(a->key));
 }
 
-/* Read one line (newline dropped) from fd into buf; 0, or -1 on error/EOF before anything. */
-static int
-read_line(int fd, char *buf, size_t cap)
-{
-	size_t n = 0;
-	ssize_t r;
-	char ch;
-
-	for (;;) {
-		r = read(fd, &ch, 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		if (ch == '\n')
-			break;
-		if (n + 1 >= cap)
-			return -1;	/* too long: refuse rather than truncate */
-		buf[n++] = ch;
-	}
-	if (n > 0 && buf[n - 1] == '\r')
-		n--;
-	buf[n] = 0;
-	return (r < 0) ? -1 : 0;
-}
-
-static int
-tty_prompt(int fd, const char *prompt, char *buf, size_t cap)
-{
-	struct termios old, quiet;
-	int rc;
-
-	if (write(fd, prompt, strlen(prompt)) < 0 || tcgetattr(fd, &old) != 0)
-		return -1;
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-	quiet.c_lflag |= ICANON;
-	if (tcsetattr(fd, TCSAFLUSH, &quiet) != 0)
-		return -1;
-	rc = read_line(fd, buf, cap);
-	tcsetattr(fd, TCSAFLUSH, &old);
-	if (write(fd, "\n", 1) < 0)
-		rc = -1;
-	return rc;
-}
-
 /* The password into pw[ADMIN_PASSWORD_MAX]; exit status. */
 static int
 get_password(const struct admin_pw *opt, char *pw)
@@ -176,7 +129,7 @@ get_password(const struct admin_pw *opt, char *pw)
 		snprintf(pw, ADMIN_PASSWORD_MAX, "%s", data);
 		spa_freezero(data, len);
 	} else if (opt->from_stdin) {
-		if (read_line(0, pw, ADMIN_PASSWORD_MAX) != 0) {
+		if (spa_read_line(0, pw, ADMIN_PASSWORD_MAX) != 0) {
 			admin_err("--password-stdin: cannot read a line of at most %d bytes",
 			    ADMIN_PASSWORD_MAX - 1);
 			return ADMIN_USAGE;
@@ -188,9 +141,9 @@ get_password(const struct admin_pw *opt, char *pw)
 			    "--password-stdin");
 			return ADMIN_USAGE;
 		}
-		rc = tty_prompt(fd, "Password: ", pw, ADMIN_PASSWORD_MAX);
+		rc = spa_tty_read_secret(fd, "Password: ", pw, ADMIN_PASSWORD_MAX);
 		if (rc == 0)
-			rc = tty_prompt(fd, "Password (again): ", again, sizeof(again));
+			rc = spa_tty_read_secret(fd, "Password (again): ", again, sizeof(again));
 		close(fd);
 		if (rc != 0) {
 			admin_err("cannot read the password from the terminal");

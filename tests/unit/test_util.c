@@ -563,6 +563,46 @@ test_write_enospc(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* Feed text through a pipe and read one line of at most cap - 1 bytes. */
+static int
+line_from(const char *text, char *buf, size_t cap)
+{
+	int p[2], rc;
+
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], text, strlen(text)), (ssize_t)strlen(text));
+	close(p[1]);
+	rc = spa_read_line(p[0], buf, cap);
+	close(p[0]);
+	return rc;
+}
+
+static void
+test_read_line(void **state)
+{
+	char buf[8];
+	int fd;
+
+	(void)state;
+	assert_int_equal(line_from("abc\r\nnext\n", buf, sizeof(buf)), SPA_OK);
+	assert_string_equal(buf, "abc");
+	assert_int_equal(line_from("no-nl", buf, sizeof(buf)), SPA_OK);
+	assert_string_equal(buf, "no-nl");
+	assert_int_equal(line_from("", buf, sizeof(buf)), SPA_OK);
+	assert_string_equal(buf, "");
+	assert_int_equal(line_from("1234567\n", buf, sizeof(buf)), SPA_OK);
+	assert_string_equal(buf, "1234567");
+	/* One byte too many: refused and wiped, never truncated. */
+	assert_int_equal(line_from("12345678\n", buf, sizeof(buf)), SPA_ERR_TOO_LONG);
+	assert_true(buf[0] == 0 && buf[6] == 0);
+	assert_int_equal(spa_read_line(-1, buf, sizeof(buf)), SPA_ERR_SYSTEM);
+	/* Not a terminal (echo cannot be turned off): the prompt fails rather than read. */
+	fd = open("/dev/null", O_RDWR);
+	assert_true(fd >= 0);
+	assert_int_equal(spa_tty_read_secret(fd, "x", buf, sizeof(buf)), SPA_ERR_SYSTEM);
+	close(fd);
+}
+
 int
 main(void)
 {
@@ -579,6 +619,7 @@ main(void)
 		cmocka_unit_test(test_write_atomic),
 		cmocka_unit_test(test_write_fail),
 		cmocka_unit_test(test_write_enospc),
+		cmocka_unit_test(test_read_line),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, setup_dir, teardown_dir);
