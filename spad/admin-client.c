@@ -114,7 +114,8 @@ admin_add(struct admin *a, int argc, char **argv)
 		default: return admin_usage("add");
 		}
 	}
-	if (optind != argc || users == NULL || ports == NULL || (pw.file && pw.from_stdin))
+	if (optind != argc || users == NULL || ports == NULL || (pw.file && pw.from_stdin) ||
+	    (pw.from_stdin && seed != NULL && strcmp(seed, "-") == 0))
 		return admin_usage("add");
 	if (aid != NULL && store_aid_check(aid) != 0) {
 		admin_err("--aid '%.40s': 1 to 32 characters of A-Z a-z 0-9 . _ -", aid);

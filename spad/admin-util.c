@@ -190,17 +190,31 @@ out:
 int
 admin_parse_seed(const char *hex, uint8_t seed[SPA_SEED_LEN])
 {
+	char line[2 * SPA_SEED_LEN + 2];
+	int rc = ADMIN_USAGE;
+
+	/* "-": the seed from standard input, so it never shows in ps or a shell history. */
+	if (strcmp(hex, "-") == 0) {
+		if (spa_read_line(0, line, sizeof(line)) != 0) {
+			admin_err("seed from standard input: expected one line of 64 hex digits");
+			goto out;
+		}
+		hex = line;
+	}
 	if (strlen(hex) != 2 * SPA_SEED_LEN || spa_hex_decode(hex, seed, SPA_SEED_LEN) != 0) {
 		spa_wipe(seed, SPA_SEED_LEN);
 		admin_err("a seed is 64 hex digits (32 bytes); got %zu characters%s", strlen(hex),
 		    strlen(hex) == 2 * SPA_SEED_LEN ? " with a non-hex digit" : "");
-		return ADMIN_USAGE;
+		goto out;
 	}
 	if (spa_is_zero(seed, SPA_SEED_LEN)) {
 		admin_err("an all-zero seed means \"keep the seed\" on the wire: refused");
-		return ADMIN_USAGE;
+		goto out;
 	}
-	return 0;
+	rc = 0;
+out:
+	spa_wipe(line, sizeof(line));
+	return rc;
 }
 
 int

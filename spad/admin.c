@@ -40,7 +40,8 @@ static const struct admin_verb verbs[] = {
 "under the server key.\n"
 "  --aid AID             the client ID, 1-32 of A-Z a-z 0-9 . _ - (default: a\n"
 "                        random UUID as 32 hex digits)\n"
-"  --seed HEX            the shared seed, 64 hex digits (default: 32 random bytes)\n"
+"  --seed HEX            the shared seed, 64 hex digits, or - to read them from\n"
+"                        standard input (default: 32 random bytes)\n"
 "  --user LIST           login names the client may use, comma separated, or *\n"
 "  --ports LIST          ports it may open: tcp/22,udp/53,443 (bare port = tcp)\n"
 "  --any-ip              the knock may name another address than its source\n"
@@ -52,7 +53,8 @@ PW_HELP },
 	{ "remove", admin_remove, "remove AID",
 "Delete client AID.  Its audit rows stay.\n" },
 	{ "set-seed", admin_set_seed, "set-seed AID [HEX] [--out FILE] [--server HOST]",
-"Replace the seed of client AID with HEX (64 hex digits) or, without HEX, with\n"
+"Replace the seed of client AID with HEX (64 hex digits; - reads them from\n"
+"standard input, out of sight of ps) or, without HEX, with\n"
 "32 random bytes, and forget its previous seed (a re-key: no old credential\n"
 "keeps working).  A generated seed is printed unless --out writes a credential.\n"
 CRED_HELP },
