@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -109,6 +110,34 @@ spa_resolve(const char *host, uint16_t port, int family, struct sockaddr_storage
 
 	if (host == NULL || *host == '\0')
 		return SPA_ERR_INVALID;
+	/*
+	 * An address literal needs no resolver: glibc's getaddrinfo asks the
+	 * kernel for every local address (AI_ADDRCONFIG, a netlink dump) and
+	 * tries nscd first, a millisecond or more on a host with many
+	 * addresses, on the path of every ssh login through spa-knock.
+	 * Scoped IPv6 ("fe80::1%eth0") fails inet_pton and goes the long way.
+	 */
+	memset(out, 0, sizeof(*out));
+	if (family != AF_INET6) {
+		struct sockaddr_in *in = (struct sockaddr_in *)out;
+
+		if (inet_pton(AF_INET, host, &in->sin_addr) == 1) {
+			in->sin_family = AF_INET;
+			in->sin_port = htons(port);
+			*outlen = sizeof(*in);
+			return 0;
+		}
+	}
+	if (family != AF_INET) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)out;
+
+		if (inet_pton(AF_INET6, host, &in6->sin6_addr) == 1) {
+			in6->sin6_family = AF_INET6;
+			in6->sin6_port = htons(port);
+			*outlen = sizeof(*in6);
+			return 0;
+		}
+	}
 	memset(&hints, 0, sizeof(hints));
 	hints.ai_family = family;
 	hints.ai_socktype = SOCK_DGRAM;	/* one entry per address */

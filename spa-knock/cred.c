@@ -412,7 +412,38 @@ cred_set_hosts(struct cred *c, const char *hosts)
 {
 	if (!cred_hosts_ok(hosts))
 		return SPA_ERR_CONF_VALUE;
+	/* All of it: no tail of the old list after the new one's NUL. */
+	memset(c->hosts, 0, sizeof(c->hosts));
 	snprintf(c->hosts, sizeof(c->hosts), "%s", hosts);
+	return 0;
+}
+
+int
+cred_import_prepare(struct cred *c, const char *src, const char *dir, const char *hosts,
+    char err[CRED_ERRLEN])
+{
+	const char *base;
+	char name[256];
+	size_t l;
+
+	if (hosts != NULL && cred_set_hosts(c, hosts) != 0) {
+		snprintf(err, CRED_ERRLEN, "--hosts: '%.400s' is not a list of host names or patterns", hosts);
+		return SPA_ERR_CONF_VALUE;
+	}
+	base = strrchr(src, '/');
+	base = base != NULL ? base + 1 : src;
+	l = strlen(base);
+	if (l > 5 && strcmp(base + l - 5, ".cred") == 0)
+		l -= 5;
+	if (l == 0 || l >= sizeof(name) - 6 || base[0] == '.') {
+		snprintf(err, CRED_ERRLEN, "%.400s: cannot name the credential after this file", src);
+		return SPA_ERR_INVALID;
+	}
+	snprintf(name, sizeof(name), "%.*s.cred", (int)l, base);
+	if (snprintf(c->path, sizeof(c->path), "%s/%s", dir, name) >= (int)sizeof(c->path)) {
+		snprintf(err, CRED_ERRLEN, "%.400s: path too long", dir);
+		return SPA_ERR_TOO_LONG;
+	}
 	return 0;
 }
 
@@ -421,33 +452,12 @@ cred_import(const char *src, const char *dir, const char *hosts, int force, char
     size_t cap, char err[CRED_ERRLEN])
 {
 	struct cred c;
-	const char *base;
-	char name[256];
-	size_t l;
 	int rc;
 
 	if ((rc = cred_load(&c, src, err)) != 0)
 		return rc;
-	if (hosts != NULL && (rc = cred_set_hosts(&c, hosts)) != 0) {
-		snprintf(err, CRED_ERRLEN, "--hosts: '%s' is not a list of host names or patterns", hosts);
+	if ((rc = cred_import_prepare(&c, src, dir, hosts, err)) != 0)
 		goto out;
-	}
-	base = strrchr(src, '/');
-	base = base != NULL ? base + 1 : src;
-	l = strlen(base);
-	if (l > 5 && strcmp(base + l - 5, ".cred") == 0)
-		l -= 5;
-	if (l == 0 || l >= sizeof(name) - 6 || base[0] == '.') {
-		snprintf(err, CRED_ERRLEN, "%s: cannot name the credential after this file", src);
-		rc = SPA_ERR_INVALID;
-		goto out;
-	}
-	snprintf(name, sizeof(name), "%.*s.cred", (int)l, base);
-	if (snprintf(c.path, sizeof(c.path), "%s/%s", dir, name) >= (int)sizeof(c.path)) {
-		snprintf(err, CRED_ERRLEN, "%s: path too long", dir);
-		rc = SPA_ERR_TOO_LONG;
-		goto out;
-	}
 	if ((rc = cred_mkdirs(dir)) != 0) {
 		snprintf(err, CRED_ERRLEN, "%s: cannot create: %s", dir, strerror(errno));
 		goto out;

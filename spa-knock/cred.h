@@ -76,6 +76,15 @@ int cred_find(const char *dir, const char *host, char *out, size_t cap, char err
 int cred_import(const char *src, const char *dir, const char *hosts, int force, char *out,
     size_t cap, char err[CRED_ERRLEN]);
 
+/*
+ * The checks of cred_import on a parsed credential c, no I/O: hosts (NULL:
+ * keep c's) must be a host list, src's base name without ".cred" must be a
+ * usable name (not empty, no leading dot, < 250 bytes); sets c->path to
+ * dir/NAME.cred.  0 or SPA_ERR_*, err says why (c->hosts may be set then).
+ */
+int cred_import_prepare(struct cred *c, const char *src, const char *dir, const char *hosts,
+    char err[CRED_ERRLEN]);
+
 /* Set c->hosts from a list of names/patterns. 0 or SPA_ERR_CONF_VALUE (c unchanged). */
 int cred_set_hosts(struct cred *c, const char *hosts);
 

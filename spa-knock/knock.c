@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,8 +30,11 @@
 #include "spa_err.h"
 #include "spa_util.h"
 
-/* First and largest wait for one SYN before it is abandoned and sent again (ms). */
-#define KNOCK_CONNECT_STEP0_MS		5
+/*
+ * Wait for one SYN before it is abandoned and sent again: 1 ms for the first
+ * KNOCK_CONNECT_FAST_MS after the knock, then doubling up to the maximum (ms).
+ */
+#define KNOCK_CONNECT_FAST_MS		16
 #define KNOCK_CONNECT_STEP_MAX_MS	1600
 
 struct knock_net {
@@ -43,6 +47,8 @@ struct knock_net {
 	struct spa_knock k;		/* template: aid, password, ip, port, protocol */
 	int fd;				/* TCP socket bound before the knock */
 	uint16_t sport;
+	int lockfd;			/* the credential's lock (cred_lock) */
+	pid_t commit_pid;		/* > 0: a child is saving the commit */
 	char err[1024];
 };
 
@@ -122,6 +128,55 @@ net_save(void *ctx, const struct cred *c)
 	return 0;
 }
 
+/*
+ * Save the commit in a child while the parent starts relaying: the commit
+ * need not be durable before the session starts (lost, the file still holds
+ * seed + pending, and the next knock under seed re-synchronises, see
+ * session.c), and its fsyncs are a few ms on the path of every login.  The
+ * child inherits the lock (same open file description) and releases it when
+ * it is done, so the next spa-knock still starts from the committed file.
+ * If fork fails, the save is done here.
+ */
+static int
+net_save_commit(void *ctx, const struct cred *c)
+{
+	struct knock_net *n = ctx;
+	pid_t pid;
+	int rc;
+
+	if (n->lockfd < 0 || (pid = fork()) < 0)
+		return net_save(ctx, c);
+	if (pid > 0) {
+		n->commit_pid = pid;
+		return 0;
+	}
+	/* Child: hold none of the session's descriptors (EOF must reach ssh and the server). */
+	close(n->fd);
+	close(STDIN_FILENO);
+	close(STDOUT_FILENO);
+	rc = net_save(ctx, c);
+	if (rc != 0)
+		knock_msg("warning: %s; the new seed stays pending and is sent again next time", n->err);
+	cred_unlock(n->lockfd);
+	spa_knock_wipe(&n->k);
+	cred_wipe(n->c);
+	_exit(rc == 0 ? 0 : 1);
+}
+
+/* Wait for the commit child, if any (its warning, if any, is already on stderr). */
+static void
+net_commit_wait(struct knock_net *n)
+{
+	int st, e = errno;
+
+	if (n->commit_pid <= 0)
+		return;
+	while (waitpid(n->commit_pid, &st, 0) < 0 && errno == EINTR)
+		;
+	n->commit_pid = 0;
+	errno = e;
+}
+
 static int
 net_knock(void *ctx, const uint8_t seed[32], uint64_t counter, const uint8_t new_seed[32])
 {
@@ -167,20 +222,24 @@ static int
 net_connect(void *ctx, int64_t until_ms)
 {
 	struct knock_net *n = ctx;
-	int64_t now, rem, step = KNOCK_CONNECT_STEP0_MS;
+	int64_t now, rem, step = 1, fast_until = net_now_ms(NULL) + KNOCK_CONNECT_FAST_MS;
 	int rc;
 
 	/*
 	 * The first SYN leaves right after the knock and usually arrives before
-	 * spad has opened the door (a few ms), so the firewall drops it.  Waiting
-	 * 5, 10, 20, ... ms before abandoning each SYN and retrying puts the added
-	 * time near spad's knock-to-open latency; the step keeps doubling (to
-	 * 1.6 s) so a path with a long round trip still connects within a few
-	 * attempts.
+	 * spad has opened the door (about 2 ms), so the firewall drops it, and
+	 * the kernel would send it again only after a second.  So each SYN is
+	 * abandoned and sent again from the same port after 1 ms for the first
+	 * 16 ms (a dropped SYN costs the server nothing and does not use up the
+	 * grant), which puts the added time within a millisecond of spad's
+	 * knock-to-open latency; then the step doubles (to 1.6 s) so a path with
+	 * a long round trip still connects within a few attempts.
 	 */
 
 	for (;;) {
 		now = net_now_ms(NULL);
+		if (now >= fast_until && step < KNOCK_CONNECT_STEP_MAX_MS)
+			step = step * 2 < KNOCK_CONNECT_STEP_MAX_MS ? step * 2 : KNOCK_CONNECT_STEP_MAX_MS;
 		rem = until_ms - now;
 		if (rem <= 0)
 			return 0;
@@ -196,12 +255,11 @@ net_connect(void *ctx, int64_t until_ms)
 			}
 			/* Refused or unreachable (a REJECT rule): wait a little before retrying. */
 			rem = until_ms - net_now_ms(NULL);
-			net_sleep_ms(rem < step / 2 ? rem : step / 2);
+			net_sleep_ms(rem < (step + 1) / 2 ? rem : (step + 1) / 2);
 		}
 		/* Abandon the SYN and retry from the same port, which the knock names. */
 		if (net_bind(n, n->sport) != 0)
 			return 0;	/* port taken meanwhile: a re-knock names a new one */
-		step = step * 2 < KNOCK_CONNECT_STEP_MAX_MS ? step * 2 : KNOCK_CONNECT_STEP_MAX_MS;
 	}
 }
 
@@ -308,6 +366,7 @@ knock_main(const struct knock_opts *o)
 	memset(&n, 0, sizeof(n));
 	memset(&c, 0, sizeof(c));
 	n.fd = -1;
+	n.lockfd = -1;
 	n.o = o;
 	n.c = &c;
 	if ((x = knock_find_cred(o, path, sizeof(path))) != KX_OK)
@@ -350,8 +409,10 @@ knock_main(const struct knock_opts *o)
 		memcpy(c.pwkey, pwkey, sizeof(c.pwkey));
 		c.has_pwkey = 1;
 	}
+	n.lockfd = lockfd;
 	ops.ctx = &n;
 	ops.save = net_save;
+	ops.save_commit = o->proxy ? net_save_commit : NULL;
 	ops.knock = net_knock;
 	ops.connect = net_connect;
 	ops.now_ms = net_now_ms;
@@ -362,8 +423,11 @@ knock_main(const struct knock_opts *o)
 	sp.rotate = 1;
 	sp.confirm = o->proxy;
 	rc = sess_run(&c, &ops, &sp, &res);
-	cred_unlock(lockfd);
-	lockfd = -1;
+	if (n.commit_pid > 0)
+		close(lockfd);	/* the child holds the lock until its save is done */
+	else
+		cred_unlock(lockfd);
+	lockfd = n.lockfd = -1;
 	if (rc == SPA_ERR_DOOR_SHUT) {
 		knock_msg("%s port %u stayed closed after %d knock%s in %lld s (server silent: wrong password, seed out of sync, "
 		    "or this clock off the server's by more than its max_packet_age?)",
@@ -390,13 +454,16 @@ knock_main(const struct knock_opts *o)
 	spa_wipe(pwkey, sizeof(pwkey));
 	spa_knock_wipe(&n.k);
 	cred_wipe(&c);
-	if (relay_run(0, 1, n.fd) != 0) {
+	rc = relay_run(0, 1, n.fd);
+	net_commit_wait(&n);	/* on a normal exit the commit is on disk */
+	if (rc != 0) {
 		knock_msg("relay to %s port %u failed: %s", o->host, (unsigned)o->port, strerror(errno));
 		x = KX_SYSTEM;
 		goto out;
 	}
 	x = KX_OK;
 out:
+	net_commit_wait(&n);
 	cred_unlock(lockfd);
 	if (n.fd >= 0)
 		close(n.fd);

@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 #include "cred.h"
 #include "knock.h"
@@ -196,6 +198,20 @@ main(int argc, char **argv)
 	char seed[65], err[256];
 	uint8_t ip[16];
 
+	/*
+	 * Before any secret is read: no core dump may carry the seeds or the
+	 * password key (PR_SET_DUMPABLE 0 also keeps other processes of the user
+	 * from ptrace-attaching and from reading /proc/PID/mem), and a core limit
+	 * of 0 covers a kernel configured to dump non-dumpable processes anyway
+	 * (fs.suid_dumpable = 2).  Both are inherited by the commit child; an
+	 * askpass program gets its own back through execve.
+	 */
+	{
+		const struct rlimit none = { 0, 0 };
+
+		(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+		(void)setrlimit(RLIMIT_CORE, &none);
+	}
 	memset(&o, 0, sizeof(o));
 	opterr = 0;	/* one line of our own instead of getopt's plus the usage */
 	o.protocol = SPA_PROTO_TCP;

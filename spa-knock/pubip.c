@@ -4,6 +4,12 @@
  * Only https:// is allowed, redirects included: the answer decides which
  * address the firewall opens for, so it must not come from whoever sits on
  * the path.  The body is capped at 256 bytes.
+ *
+ * libcurl is loaded with dlopen only when an address is asked for: linked
+ * in, it and its dependencies (GnuTLS, Kerberos, LDAP, ...) cost about
+ * 2.5 ms at every start of spa-knock, i.e. on every ssh login, for a lookup
+ * most logins never make.  Compiled against curl.h, so the types and
+ * constants are checked; the soname is libcurl's ABI 4.
  */
 #include "config.h"
 
@@ -13,6 +19,7 @@
 
 #ifdef HAVE_CURL
 #include <curl/curl.h>
+#include <dlfcn.h>
 #endif
 
 #include "pubip.h"
@@ -20,6 +27,53 @@
 #include "spa_util.h"
 
 #ifdef HAVE_CURL
+#define PUBIP_CURL_SONAME "libcurl.so.4"
+
+/* The libcurl functions pubip uses, resolved by pubip_curl_load. */
+static struct {
+	CURLcode (*global_init)(long);
+	CURL *(*easy_init)(void);
+	CURLcode (*easy_setopt)(CURL *, CURLoption, ...);
+	CURLcode (*easy_perform)(CURL *);
+	CURLcode (*easy_getinfo)(CURL *, CURLINFO, ...);
+	void (*easy_cleanup)(CURL *);
+	const char *(*easy_strerror)(CURLcode);
+} pc;
+
+/* dlopen libcurl and resolve pc (once). 0 or SPA_ERR_HTTP with a reason in err. */
+static int
+pubip_curl_load(char *err, size_t errlen)
+{
+	static void *lib;
+	const char *e;
+
+	if (lib != NULL)
+		return 0;
+	if ((lib = dlopen(PUBIP_CURL_SONAME, RTLD_NOW | RTLD_LOCAL)) == NULL) {
+		e = dlerror();
+		snprintf(err, errlen, "cannot load %s (install libcurl4): %s", PUBIP_CURL_SONAME,
+		    e != NULL ? e : "not found");
+		return SPA_ERR_HTTP;
+	}
+	/* POSIX: a data pointer from dlsym converts to a function pointer. */
+	*(void **)&pc.global_init = dlsym(lib, "curl_global_init");
+	*(void **)&pc.easy_init = dlsym(lib, "curl_easy_init");
+	*(void **)&pc.easy_setopt = dlsym(lib, "curl_easy_setopt");
+	*(void **)&pc.easy_perform = dlsym(lib, "curl_easy_perform");
+	*(void **)&pc.easy_getinfo = dlsym(lib, "curl_easy_getinfo");
+	*(void **)&pc.easy_cleanup = dlsym(lib, "curl_easy_cleanup");
+	*(void **)&pc.easy_strerror = dlsym(lib, "curl_easy_strerror");
+	if (pc.global_init == NULL || pc.easy_init == NULL || pc.easy_setopt == NULL ||
+	    pc.easy_perform == NULL || pc.easy_getinfo == NULL || pc.easy_cleanup == NULL ||
+	    pc.easy_strerror == NULL) {
+		snprintf(err, errlen, "%s lacks a function spa-knock needs", PUBIP_CURL_SONAME);
+		dlclose(lib);
+		lib = NULL;
+		return SPA_ERR_HTTP;
+	}
+	return 0;
+}
+
 struct pubip_body {
 	char buf[257];
 	size_t n;
@@ -59,31 +113,33 @@ pubip_get(const char *url, const char *cafile, long timeout_ms, uint8_t ip[16],
 		snprintf(err, errlen, "%s: only https:// URLs are allowed", url);
 		return SPA_ERR_HTTP;
 	}
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 || (h = curl_easy_init()) == NULL) {
+	if (pubip_curl_load(err, errlen) != 0)
+		return SPA_ERR_HTTP;
+	if (pc.global_init(CURL_GLOBAL_DEFAULT) != 0 || (h = pc.easy_init()) == NULL) {
 		snprintf(err, errlen, "libcurl failed to initialise");
 		return SPA_ERR_HTTP;
 	}
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
-	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, curlerr);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, pubip_write);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "spa-knock/" PACKAGE_VERSION);
+	pc.easy_setopt(h, CURLOPT_URL, url);
+	pc.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+	pc.easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	pc.easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	pc.easy_setopt(h, CURLOPT_MAXREDIRS, 3L);
+	pc.easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+	pc.easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, timeout_ms);
+	pc.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	pc.easy_setopt(h, CURLOPT_ERRORBUFFER, curlerr);
+	pc.easy_setopt(h, CURLOPT_WRITEFUNCTION, pubip_write);
+	pc.easy_setopt(h, CURLOPT_WRITEDATA, &body);
+	pc.easy_setopt(h, CURLOPT_USERAGENT, "spa-knock/" PACKAGE_VERSION);
 	if (cafile != NULL)
-		curl_easy_setopt(h, CURLOPT_CAINFO, cafile);
-	cc = curl_easy_perform(h);
+		pc.easy_setopt(h, CURLOPT_CAINFO, cafile);
+	cc = pc.easy_perform(h);
 	if (cc != CURLE_OK) {
 		snprintf(err, errlen, "%s: %s", url,
-		    body.overflow ? "answer too long" : curlerr[0] ? curlerr : curl_easy_strerror(cc));
+		    body.overflow ? "answer too long" : curlerr[0] ? curlerr : pc.easy_strerror(cc));
 		goto out;
 	}
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	pc.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
 	if (code != 200) {
 		snprintf(err, errlen, "%s: HTTP status %ld", url, code);
 		goto out;
@@ -99,7 +155,7 @@ pubip_get(const char *url, const char *cafile, long timeout_ms, uint8_t ip[16],
 	}
 	rc = 0;
 out:
-	curl_easy_cleanup(h);
+	pc.easy_cleanup(h);
 	return rc;
 }
 #else

@@ -57,7 +57,7 @@ sess_commit(struct cred *c, const struct sess_ops *ops, const uint8_t knocked[32
 	c->has_pending = 0;
 	spa_wipe(k, sizeof(k));
 	res->committed = 1;
-	if (ops->save(ops->ctx, c) != 0)
+	if ((ops->save_commit != NULL ? ops->save_commit : ops->save)(ops->ctx, c) != 0)
 		res->save_failed = 1;
 }
 

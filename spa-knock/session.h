@@ -29,6 +29,12 @@ struct sess_ops {
 	int64_t (*now_ms)(void *ctx);
 	/* A fresh seed. 0 or error. */
 	int (*new_seed)(void *ctx, uint8_t seed[32]);
+	/*
+	 * Persist c after the door opened (the commit); may finish after it
+	 * returns, since a lost commit only leaves the pending seed pending.
+	 * NULL: save.  0 or an error (the commit stays pending).
+	 */
+	int (*save_commit)(void *ctx, const struct cred *c);
 };
 
 struct sess_params {

@@ -4,7 +4,9 @@
 #   tests/fuzz/build.sh [-r SECONDS] OUTDIR [BUILDDIR]
 #
 # Compiles every tests/fuzz/fuzz_*.c with clang -fsanitize=fuzzer,address,undefined
-# straight from the lib/*.c sources into OUTDIR.  config.h comes from BUILDDIR
+# straight from the lib/*.c sources into OUTDIR; a target that needs more
+# (say spa-knock/cred.c) lists those sources, relative to the top of the tree,
+# one a line, in tests/fuzz/<target>.srcs (their directories go on -I).  config.h comes from BUILDDIR
 # (a configured build tree); without one a minimal config.h is written to
 # OUTDIR.  With -r, each target first replays tests/fuzz/regress/<target>/
 # (inputs that once crashed) and then fuzzes for SECONDS, starting from a
@@ -43,8 +45,16 @@ olibs=$(pkg-config --libs openssl 2>/dev/null || echo -lcrypto)
 targets=""
 for f in "$here"/fuzz_*.c; do
 	t=$(basename "$f" .c)
+	extra="" inc=""
+	if [ -f "$here/$t.srcs" ]; then
+		for x in $(grep -v '^#' "$here/$t.srcs"); do
+			[ -f "$src/$x" ] || { echo "build.sh: $t.srcs: no $x" >&2; exit 1; }
+			extra="$extra $src/$x"
+			case " $inc " in *" -I$src/$(dirname "$x") "*) ;; *) inc="$inc -I$src/$(dirname "$x")" ;; esac
+		done
+	fi
 	# shellcheck disable=SC2086
-	if ! $cc $flags $ocflags -o "$out/$t" "$f" $libsrc $olibs; then
+	if ! $cc $flags $inc $ocflags -o "$out/$t" "$f" $extra $libsrc $olibs; then
 		echo "build.sh: $t failed to build" >&2
 		exit 1
 	fi
