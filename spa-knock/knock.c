@@ -31,10 +31,12 @@
 #include "spa_util.h"
 
 /*
- * Wait for one SYN before it is abandoned and sent again: 1 ms for the first
- * KNOCK_CONNECT_FAST_MS after the knock, then doubling up to the maximum (ms).
+ * After a knock, wait KNOCK_CONNECT_DELAY_MS before the first SYN, then give
+ * each SYN KNOCK_CONNECT_STEP_MS (doubling up to the maximum) before it is
+ * abandoned and sent again from the same port.
  */
-#define KNOCK_CONNECT_FAST_MS		16
+#define KNOCK_CONNECT_DELAY_MS		10
+#define KNOCK_CONNECT_STEP_MS		250
 #define KNOCK_CONNECT_STEP_MAX_MS	1600
 
 struct knock_net {
@@ -222,24 +224,24 @@ static int
 net_connect(void *ctx, int64_t until_ms)
 {
 	struct knock_net *n = ctx;
-	int64_t now, rem, step = 1, fast_until = net_now_ms(NULL) + KNOCK_CONNECT_FAST_MS;
-	int rc;
+	int64_t now, rem, step = KNOCK_CONNECT_STEP_MS;
+	int rc, first = 1;
 
 	/*
-	 * The first SYN leaves right after the knock and usually arrives before
-	 * spad has opened the door (about 2 ms), so the firewall drops it, and
-	 * the kernel would send it again only after a second.  So each SYN is
-	 * abandoned and sent again from the same port after 1 ms for the first
-	 * 16 ms (a dropped SYN costs the server nothing and does not use up the
-	 * grant), which puts the added time within a millisecond of spad's
-	 * knock-to-open latency; then the step doubles (to 1.6 s) so a path with
-	 * a long round trip still connects within a few attempts.
+	 * The knock and a SYN sent right behind it travel together, and the SYN
+	 * would reach the server before spad has opened the door (about 2 ms) and
+	 * be dropped; the kernel would send it again only after a second.  So the
+	 * first SYN waits a few milliseconds.  A SYN is never abandoned sooner than
+	 * a round trip could answer it: one that got through uses up the grant,
+	 * and abandoning it would make the kernel reset the answer and leave the
+	 * door shut (the steps start at 250 ms and double).
 	 */
-
+	net_sleep_ms(KNOCK_CONNECT_DELAY_MS);
 	for (;;) {
 		now = net_now_ms(NULL);
-		if (now >= fast_until && step < KNOCK_CONNECT_STEP_MAX_MS)
+		if (!first && step < KNOCK_CONNECT_STEP_MAX_MS)
 			step = step * 2 < KNOCK_CONNECT_STEP_MAX_MS ? step * 2 : KNOCK_CONNECT_STEP_MAX_MS;
+		first = 0;
 		rem = until_ms - now;
 		if (rem <= 0)
 			return 0;

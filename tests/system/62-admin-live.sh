@@ -66,7 +66,8 @@ check "spad answers status" wait_for 10 adm status
 # --- status ---------------------------------------------------------------------------
 out=$(adm status); rc=$?
 check_eq "status exits 0" 0 "$rc"
-check_eq "status: every line is 'name = number'" 0 "$(echo "$out" | grep -cvE '^[a-z_]+ = [0-9]+$')"
+check_eq "status: every line is 'name = number' or 'name_state = up|down'" 0 \
+	"$(echo "$out" | grep -cvE '^([a-z_]+ = [0-9]+|[a-z_]+_state = (up|down))$')"
 check_eq "status: clients = 1" "clients = 1" "$(echo "$out" | grep '^clients = ')"
 check_eq "status: accepted = 0" "accepted = 0" "$(echo "$out" | grep '^accepted = ')"
 check "status: -S after the verb works too" sh -c "'$A' -c /nonexistent status -S '$T/ctl.sock' | grep -q '^uptime = '"

@@ -468,7 +468,7 @@ c_new_seed(void *ctx, uint8_t seed[32])
 static int
 client_round(struct world *w, struct sess_result *res)
 {
-	struct sess_ops ops = { w, c_save, c_knock, c_connect, c_now, c_new_seed };
+	struct sess_ops ops = { w, c_save, c_knock, c_connect, c_now, c_new_seed, NULL };	/* commit: save */
 	struct sess_params p;
 	struct cred c;
 	char err[CRED_ERRLEN];
