@@ -3,6 +3,7 @@
 # --help, -t, runs as `user` with only
 # CAP_NET_ADMIN and CAP_NET_RAW, not dumpable, pid file, a knock still works
 # after the drop, SIGTERM removes its rules.
+# spa-wrap: yes
 . "$(dirname "$0")/lib.sh"
 SB=$SPA_BUILD/spad
 S=spaDs3 C=spaDc3 SA=10.77.3.1 CA=10.77.3.2
@@ -33,7 +34,12 @@ echo pw | "$SB/spa-admin" -c "$T/spad.conf" add --aid carol --seed $SEED --user 
 chown -R nobody "$T/db"
 bg_start spad ip netns exec $S "$SB/spad" -f -c "$T/spad.conf"
 PID=$BG_PID
-wait_for 10 test -S "$T/ctl.sock"
+# gone PID: spad exited (a zombie until this shell reaps it counts as gone)
+gone() { ! kill -0 "$1" 2>/dev/null || grep -q '^State:[[:space:]]*Z' "/proc/$1/status"; }
+# spad drops privileges after it made the control socket and the pid file:
+# wait for the drop itself (slow under ASan and valgrind), then check it
+wait_for $((10 * SPA_SLOW)) test -S "$T/ctl.sock"
+wait_for $((10 * SPA_SLOW)) grep -q '^Uid:[[:space:]]*65534' "/proc/$PID/status"
 check_eq "pid file holds spad's pid" "$PID" "$(cat "$T/run/spad.pid" 2>/dev/null)"
 check_eq "the missing pid file directory is created for the user" nobody "$(stat -c %U "$T/run" 2>/dev/null)"
 check_eq "runs as nobody" 65534 "$(awk '/^Uid:/ {print $2}' /proc/$PID/status)"
@@ -41,10 +47,10 @@ check_eq "keeps only CAP_NET_ADMIN and CAP_NET_RAW" 0000000000003000 "$(awk '/^C
 check_eq "permitted set the same" 0000000000003000 "$(awk '/^CapPrm:/ {print $2}' /proc/$PID/status)"
 check "its table is installed" ip netns exec $S nft list table inet spadt3
 ip netns exec $C "$SB/spad-testknock" --seed $SEED --aid carol --password pw --counter 1 --port 22 --sport 6000 --to $SA
-sleep 0.5
-check "a knock after the privilege drop is granted" sh -c "ip netns exec $S nft list set inet spadt3 g4 | grep -q 6000"
+check "a knock after the privilege drop is granted" \
+	wait_for $((5 * SPA_SLOW)) sh -c "ip netns exec $S nft list set inet spadt3 g4 | grep -q 6000"
 kill -TERM $PID
-wait_for 5 sh -c "! kill -0 $PID"
+wait_for $((5 * SPA_SLOW)) gone $PID
 check_fail "SIGTERM: spad's table is gone" ip netns exec $S nft list table inet spadt3
 check "SIGTERM: spad (as nobody) removed its pid file" test ! -e "$T/run/spad.pid"
 # a pid file in a directory the user does not own (systemd's RuntimeDirectory
@@ -52,9 +58,11 @@ check "SIGTERM: spad (as nobody) removed its pid file" test ! -e "$T/run/spad.pi
 sed -i "s|^pid_file = .*|pid_file = $T/spad.pid|" "$T/spad.conf"
 bg_start spad2 ip netns exec $S "$SB/spad" -f -c "$T/spad.conf"
 PID=$BG_PID
-wait_for 10 test -s "$T/spad.pid"
+wait_for $((10 * SPA_SLOW)) test -s "$T/spad.pid"
 check_eq "pid file in a root-owned directory holds spad's pid" "$PID" "$(cat "$T/spad.pid" 2>/dev/null)"
+# SIGTERM before the drop would find root able to remove the file
+wait_for $((10 * SPA_SLOW)) grep -q '^Uid:[[:space:]]*65534' "/proc/$PID/status"
 kill -TERM $PID
-wait_for 5 sh -c "! kill -0 $PID"
+wait_for $((5 * SPA_SLOW)) gone $PID
 check_eq "SIGTERM: that pid file is left empty (no stale pid)" "" "$(cat "$T/spad.pid" 2>/dev/null)"
 finish

@@ -5,6 +5,7 @@
 # knock, a lost connect after the server rotated, two concurrent knocks on one
 # credential, IPv6, --allow-ip, --check, --local-ip, --public-ip, and every
 # bad-input case with its exit status and an untouched credential file.
+# spa-wrap: yes
 . "$(dirname "$0")/lib.sh"
 K=$SPA_BUILD/spa-knock/spa-knock
 F=$SPA_BUILD/tests/fake-spad
@@ -37,9 +38,12 @@ start_fake() { # start_fake [--drop N] [--hold N]
 	# ip netns exec execs the server, so $BG_PID is the server itself.
 	bg_start fake ip netns exec $S "$F" -c "$cred" -w sesame -p 2222 -s "$T/state" "$@"
 	FAKE_PID=$BG_PID
-	wait_for 5 grep -q ready "$T/fake.out"
+	wait_for $((5 * SPA_SLOW)) grep -q ready "$T/fake.out"
 }
-knock() { in_ns $C setsid "$K" "$@"; }
+# Under ASan and valgrind (SPA_SLOW) both ends are slower: the default deadline
+# and connect window scale with them (else slow knocks would re-knock)
+KO=; [ "$SPA_SLOW" -eq 1 ] || KO="-t $((20 * SPA_SLOW)) --window $((3000 * SPA_SLOW))"
+knock() { in_ns $C setsid "$K" $KO "$@"; }
 synced() { # the client's committed seed is the server's seed
 	[ "$(key seed "$cred")" = "$(cut -d' ' -f1 "$T/state")" ]
 }
@@ -69,14 +73,14 @@ check_eq "counter 52 after eleven logins" 52 "$(key counter "$cred")"
 
 # A knock lost on the way: the client re-knocks with a new counter.
 start_fake --drop 1
-out=$(echo x | knock -c "$cred" -t 15 --window 1000 10.250.0.2 2222 2>>"$T/err")
+out=$(echo x | knock -c "$cred" -t $((15 * SPA_SLOW)) --window $((1000 * SPA_SLOW)) 10.250.0.2 2222 2>>"$T/err")
 check_eq "lost knock: login after a re-knock" "hello 54" "$(echo "$out" | head -1)"
 check "lost knock: in sync" synced
 
 # The server rotated but the door stayed shut (lost connect): the next knock
 # goes under the old seed (the server's prev_seed) with the same pending seed.
 start_fake --hold 1
-out=$(echo x | knock -c "$cred" -t 15 --window 1000 10.250.0.2 2222 2>>"$T/err")
+out=$(echo x | knock -c "$cred" -t $((15 * SPA_SLOW)) --window $((1000 * SPA_SLOW)) 10.250.0.2 2222 2>>"$T/err")
 check_eq "lost connect after rotation: login" "hello 56" "$(echo "$out" | head -1)"
 check "second knock went under the server's prev_seed" grep -q "under=prev" "$T/fake.out"
 check "lost connect: in sync" synced
@@ -84,7 +88,7 @@ check "lost connect: in sync" synced
 # A crash between send and commit: knock accepted, connection lost, then
 # killed with the pending seed on disk; the next run recovers.
 start_fake --hold 100
-echo x | knock -c "$cred" -t 2 --window 500 10.250.0.2 2222 >/dev/null 2>&1
+echo x | knock -c "$cred" -t $((2 * SPA_SLOW)) --window $((500 * SPA_SLOW)) 10.250.0.2 2222 >/dev/null 2>&1
 check "pending seed kept after the door stayed shut" grep -q pending_seed "$cred"
 pend=$(key pending_seed "$cred")
 start_fake
@@ -113,7 +117,7 @@ check "IPv6: in sync" synced
 out=$(echo x | knock -c "$cred" --allow-ip 10.250.0.1 10.250.0.2 2222 2>>"$T/err")
 check "--allow-ip goes into the datagram" grep -q "ip=10.250.0.1" "$T/fake.out"
 check "send: knock only, exit 0" knock -c "$cred" send 10.250.0.2 2222
-check "send: the server accepted it" wait_for 3 sh -c "tail -1 '$T/fake.out' | grep -q ^accept"
+check "send: the server accepted it" wait_for $((3 * SPA_SLOW)) sh -c "tail -1 '$T/fake.out' | grep -q ^accept"
 echo x | knock -c "$cred" 10.250.0.2 2222 >/dev/null 2>&1
 check "after send, a login still syncs" synced
 
@@ -122,7 +126,7 @@ check_eq "--local-ip names the source toward the server" 10.250.0.1 "$(in_ns $C 
 check_eq "--local-ip -c uses the credential's server" 10.250.0.1 "$(in_ns $C "$K" -c "$cred" --local-ip)"
 in_ns $S nc -lk 3333 </dev/null >/dev/null 2>&1 &
 ncpid=$!; at_exit "kill $ncpid"
-wait_for 3 in_ns $C "$K" --check 10.250.0.2 3333
+wait_for $((3 * SPA_SLOW)) in_ns $C "$K" --check 10.250.0.2 3333
 in_ns $C "$K" --check 10.250.0.2 3333 >/dev/null; check_eq "--check open port: exit 0" 0 $?
 in_ns $C "$K" --check 10.250.0.2 3334 >/dev/null; check_eq "--check closed port: exit 1" 1 $?
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/k.pem" -out "$T/c.pem" -days 1 \
@@ -140,7 +144,7 @@ s.socket = c.wrap_socket(s.socket, server_side=True)
 s.serve_forever()
 EOF
 bg_start https in_ns $S python3 "$T/https.py"
-wait_for 5 in_ns $C "$K" --check 10.250.0.2 8443
+wait_for $((5 * SPA_SLOW)) in_ns $C "$K" --check 10.250.0.2 8443
 check_eq "--public-ip over HTTPS" 10.250.0.1 "$(in_ns $C "$K" --public-ip --ip-url https://10.250.0.2:8443/ --ca-file "$T/c.pem")"
 in_ns $C "$K" --public-ip --ip-url https://10.250.0.2:8443/ >/dev/null 2>"$T/e"; rc=$?
 check_eq "--public-ip refuses an untrusted certificate: exit 8" 8 "$rc"
@@ -176,7 +180,7 @@ SSH_ASKPASS= bad "no password source" 7 "no password" "$cred" -c "$cred" 10.250.
 # The server silent: a clear message at the deadline, the committed seed kept.
 kill "$FAKE_PID"; wait "$FAKE_PID" 2>/dev/null; FAKE_PID=
 seed=$(key seed "$cred")
-echo x | knock -c "$cred" -t 3 --window 1000 10.250.0.2 2222 >/dev/null 2>"$T/e"; rc=$?
+echo x | knock -c "$cred" -t $((3 * SPA_SLOW)) --window $((1000 * SPA_SLOW)) 10.250.0.2 2222 >/dev/null 2>"$T/e"; rc=$?
 check_eq "server silent: exit 5" 5 "$rc"
 check "server silent: says the port stayed closed" grep -q "2222 stayed closed after" "$T/e"
 check_eq "server silent: one line on stderr" 1 "$(wc -l <"$T/e")"

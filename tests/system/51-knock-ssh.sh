@@ -6,6 +6,7 @@
 # that fails after the server rotated; two concurrent logins on one
 # credential; a wrong password.  The store's seed is compared with the
 # client's after each scenario.
+# spa-wrap: yes
 . "$(dirname "$0")/lib.sh"
 K=$SPA_BUILD/spa-knock/spa-knock
 A=$SPA_BUILD/spad/spa-admin
@@ -42,7 +43,7 @@ echo pw-alice >"$T/pw"
 check "spa-admin add alice, export a credential" adm add --aid alice --user root --ports tcp/2222 \
 	--password-file "$T/pw" --out "$T/alice.cred" --server $SA
 bg_start spad ip netns exec $S "$D" -f -c "$T/spad.conf"
-wait_for 10 test -S "$T/ctl.sock"
+wait_for $((10 * SPA_SLOW)) test -S "$T/ctl.sock"
 
 mkdir -p /run/sshd
 ssh-keygen -q -t ed25519 -N '' -f "$T/hostkey"
@@ -59,7 +60,7 @@ PermitRootLogin prohibit-password
 StrictModes no
 EOF
 bg_start sshd ip netns exec $S /usr/sbin/sshd -D -e -f "$T/sshd_config"
-wait_for 5 in_ns $S "$K" --check $SA 2222
+wait_for $((5 * SPA_SLOW)) in_ns $S "$K" --check $SA 2222
 
 # --- client: credential imported, ssh_config with only the ProxyCommand ------
 export HOME=$T/home
@@ -67,16 +68,19 @@ mkdir -p "$HOME"
 check "spa-knock --import" in_ns $C "$K" --import "$T/alice.cred" --hosts "$SA gw.test"
 cred=$HOME/.config/spa-knock/alice.cred
 check_eq "imported 0600" 600 "$(stat -c %a "$cred")"
-# ssh_config: the shipped example, names filled in; the ProxyCommand is its own
+# ssh_config: the shipped example, names filled in; the ProxyCommand is its own.
+# Under ASan and valgrind (SPA_SLOW) spa-knock's default deadline and connect
+# window scale (else slow knocks would re-knock and use extra counters).
+KO=; [ "$SPA_SLOW" -eq 1 ] || KO=" -t $((20 * SPA_SLOW)) --window $((3000 * SPA_SLOW))"
 sed -e "s/^Host gw.example.org/Host gw/" -e "s/HostName gw.example.org/HostName $SA/" \
-	-e "s/Port 22\$/Port 2222/" -e "s/User alice/User root/" -e "s|ProxyCommand spa-knock|ProxyCommand $K|" \
+	-e "s/Port 22\$/Port 2222/" -e "s/User alice/User root/" -e "s|ProxyCommand spa-knock|ProxyCommand $K$KO|" \
 	"$SPA_SRC/ssh/ssh_config" >"$T/ssh_config"
 cat >>"$T/ssh_config" <<EOF
 	IdentityFile $T/id
 	UserKnownHostsFile $T/known_hosts
 	StrictHostKeyChecking accept-new
 	BatchMode yes
-	ConnectTimeout 30
+	ConnectTimeout $((30 * SPA_SLOW))
 EOF
 printf '#!/bin/sh\necho pw-alice\n' >"$T/askpass"; chmod 755 "$T/askpass"
 printf '#!/bin/sh\necho wrong\n' >"$T/badpass"; chmod 755 "$T/badpass"
@@ -94,13 +98,13 @@ check_eq "the door is shut again after the login" 1 "$(in_ns $C "$K" --check $SA
 
 # A wrong password: the server stays silent, a clear line, exit 5, then a good login.
 seed=$(key seed)
-SSH_ASKPASS=$T/badpass in_ns $C setsid "$K" -t 3 --window 1000 $SA 2222 </dev/null >/dev/null 2>"$T/e"; rc=$?
+SSH_ASKPASS=$T/badpass in_ns $C setsid "$K" -t $((3 * SPA_SLOW)) --window $((1000 * SPA_SLOW)) $SA 2222 </dev/null >/dev/null 2>"$T/e"; rc=$?
 check_eq "wrong password: exit 5" 5 "$rc"
 check "wrong password: says the port stayed closed" grep -q "stayed closed" "$T/e"
 check_eq "wrong password: committed seed unchanged" "$seed" "$(key seed)"
 
 # Save the derived key once; later logins need no password source at all.
-out=$(in_ns $C setsid ssh -F "$T/ssh_config" -o ProxyCommand="$K --save-password-key %h %p" gw echo saved 2>>"$T/ssh.err")
+out=$(in_ns $C setsid ssh -F "$T/ssh_config" -o ProxyCommand="$K$KO --save-password-key %h %p" gw echo saved 2>>"$T/ssh.err")
 check_eq "login with --save-password-key" saved "$out"
 check "the derived key is saved, the password is not" sh -c "grep -q '^password_key = ' '$cred' && ! grep -q pw-alice '$cred'"
 unset SSH_ASKPASS
@@ -126,7 +130,7 @@ table inet k51 {
 EOF
 check "drop rule in place" in_ns $R nft list table inet k51
 ( login echo after-loss >"$T/lost.out" ) & lp=$!
-wait_for 10 sh -c "ip netns exec $R nft list table inet k51 | grep -q 'packets [1-9]'"
+wait_for $((10 * SPA_SLOW)) sh -c "ip netns exec $R nft list table inet k51 | grep -q 'packets [1-9]'"
 check "a knock was really dropped on the way" sh -c "ip netns exec $R nft list table inet k51 | grep -q 'packets [1-9]'"
 in_ns $R nft delete table inet k51
 wait $lp
@@ -144,7 +148,7 @@ table inet k51 {
 }
 EOF
 seed=$(key seed)
-in_ns $C setsid "$K" -t 3 --window 1000 $SA 2222 </dev/null >/dev/null 2>"$T/e"; rc=$?
+in_ns $C setsid "$K" -t $((3 * SPA_SLOW)) --window $((1000 * SPA_SLOW)) $SA 2222 </dev/null >/dev/null 2>"$T/e"; rc=$?
 in_ns $C nft delete table inet k51
 check_eq "connect blocked: exit 5" 5 "$rc"
 check "connect blocked: the new seed stays pending" grep -q "^pending_seed = " "$cred"

@@ -29,7 +29,11 @@ fi
 SB=$SPA_BUILD/spad
 S=spaDs$N C=spaDc$N
 SA=10.77.$N.1 CA=10.77.$N.2 CA2=10.77.$N.3 ALLOWED=10.77.$N.4
-PORT=22 OTHER=2222 TIMEOUT=10	# long enough for the checks between knock and connect under load
+# TIMEOUT: long enough for the checks between knock and connect under load;
+# they run our programs (spad-testctl, spad-testknock), SPA_SLOW times slower
+# under ASan and valgrind.  SETTLE: how long spad takes to act on a knock.
+PORT=22 OTHER=2222 TIMEOUT=$((10 + 2 * (SPA_SLOW - 1)))
+SETTLE=$(awk -v s="$SPA_SLOW" 'BEGIN { print 0.3 * s }')
 CNT=0
 
 for b in spad spa-admin spad-testknock spad-testctl; do
@@ -97,7 +101,7 @@ wait_for 5 in_ns $S python3 -c "import socket; socket.create_connection(('127.0.
 # conn PORT SPORT [SRC]: "open" or "closed" from the client namespace
 conn() { in_ns $C python3 "$T/conn.py" $SA "$1" "${3:-$CA}" "$2" 2>/dev/null | head -1; }
 # knock ARGS...: one knock as alice (override with --aid/--password/--seed) with the next counter
-knock() { CNT=$((CNT + 1)); in_ns $C "$SB/spad-testknock" --to $SA --counter $CNT "$@"; sleep 0.3; }
+knock() { CNT=$((CNT + 1)); in_ns $C "$SB/spad-testknock" --to $SA --counter $CNT "$@"; sleep $SETTLE; }
 ctl() { in_ns $S "$SB/spad-testctl" "$T/ctl.sock" "$@"; }
 counter() { ctl status | awk -F= -v k="$1" '$1 == k {print $2}'; }
 seed() { openssl rand -hex 32; }
@@ -122,7 +126,7 @@ start_spad() {
 	# ip netns exec execs spad: $BG_PID is spad itself, signals reach it
 	bg_start spad$((++STARTS)) ip netns exec $S "$SB/spad" -f -c "$T/spad.conf"
 	SPAD_PID=$BG_PID
-	wait_for 10 ctl status
+	wait_for $((10 * SPA_SLOW)) ctl status
 }
 stop_spad() { kill "$SPAD_PID" 2>/dev/null; wait "$SPAD_PID" 2>/dev/null; SPAD_PID=; }
 at_exit 'cat "$T"/spad*.out >&2'
@@ -175,7 +179,7 @@ check_eq "wrong seed: counted as unknown key" 1 "$(counter unknown_key)"
 check_eq "wrong seed: nothing opens" closed "$(conn $PORT 5003)"
 knock $A --seed $S1 --port $PORT --sport 5004 --out "$T/replay.bin"
 check_eq "recorded knock opens" open "$(conn $PORT 5004)"
-in_ns $C "$SB/spad-testknock" --replay "$T/replay.bin" --to $SA; sleep 0.3
+in_ns $C "$SB/spad-testknock" --replay "$T/replay.bin" --to $SA; sleep $SETTLE
 check_eq "replayed datagram: nothing opens" closed "$(conn $PORT 5004)"
 check_eq "replayed datagram: counted" 1 "$(counter counter)"
 knock $A --seed $S1 --port $PORT --sport 5005 --age 1000
@@ -224,13 +228,13 @@ check_eq "after use-old-seed the old seed opens" open "$(conn $PORT 5016)"
 
 # --- lifetime of a grant -------------------------------------------------------
 knock $A --seed $S2 --port $PORT --sport 5020
-sleep $((TIMEOUT + 1))
+sleep $((TIMEOUT + SPA_SLOW))
 check_eq "the door closes after open_timeout" closed "$(conn $PORT 5020)"
 knock $A --seed $S2 --port $PORT --sport 5021
 out=$(in_ns $C python3 "$T/conn.py" $SA $PORT $CA 5021 $((TIMEOUT + 2)) | tr '\n' ' ')
 check_eq "an established connection survives the door closing" "open alive " "$out"
 knock $A --seed $S2 --port $PORT --sport 5022
-kill -HUP "$SPAD_PID"; sleep 0.5
+kill -HUP "$SPAD_PID"; sleep $SETTLE; sleep 0.2
 check "spad still runs after SIGHUP" kill -0 "$SPAD_PID"
 check_eq "SIGHUP keeps grants" open "$(conn $PORT 5022)"
 knock $A --seed $S2 --port $PORT --sport 5023
@@ -250,7 +254,7 @@ check_eq "block_all: outgoing connections get their answers (established)" open 
 knock $A --seed $S2 --port $PORT --sport 5040
 kill -9 "$SPAD_PID"; wait "$SPAD_PID" 2>/dev/null; SPAD_PID=
 check_eq "after kill -9 a port without a grant stays closed" closed "$(conn $PORT 5041)"
-sleep $((TIMEOUT + 1))
+sleep $((TIMEOUT + SPA_SLOW))
 check_eq "after kill -9 the grant expires: door closed" closed "$(conn $PORT 5040)"
 start_spad
 knock $A --seed $S2 --port $PORT --sport 5042
@@ -258,25 +262,41 @@ check_eq "restart reconciles: a knock opens again" open "$(conn $PORT 5042)"
 check_eq "restart reconciles: others still closed" closed "$(conn $OTHER 5043)"
 
 # --- junk flood ----------------------------------------------------------------------
+# flood.py DST N SECS [RATE]: N junk datagrams within SECS, at most RATE a
+# second (0: as fast as it can)
 cat >"$T/flood.py" <<'EOF'
 import os, socket, sys, time
 dst, n, secs = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+rate = float(sys.argv[4]) if len(sys.argv) > 4 else 0
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-end = time.time() + secs
+start = time.time()
+end = start + secs
 for i in range(n):
     if time.time() > end:
         break
+    if rate and i % 50 == 0 and start + i / rate > time.time():
+        time.sleep(max(0, start + i / rate - time.time()))
     s.sendto(b"\x01" + os.urandom(188), (dst, 62201))
 EOF
+# Under ASan and valgrind spad is SPA_SLOW times slower: there the flood is
+# that much thinner and lasts as long as the five knocks take; every valid
+# knock must still open.
 before=$(counter unknown_key)
-bg_start flood in_ns $C python3 "$T/flood.py" $SA 200000 8
+if [ "$SPA_SLOW" -gt 1 ]; then RATE=$((20000 / SPA_SLOW)); else RATE=0; fi
+bg_start flood in_ns $C python3 "$T/flood.py" $SA 200000 $((8 * SPA_SLOW)) $RATE
 FLOOD=$BG_PID
 sleep 1
+# opens SPORT: the door the knock from SPORT asked for opens
+opens() { [ "$(conn $PORT "$1")" = open ]; }
 opened=0
 for i in 1 2 3 4 5; do
 	knock $A --seed $S2 --port $PORT --sport $((5050 + i))
-	[ "$(conn $PORT $((5050 + i)))" = open ] && opened=$((opened + 1))
+	wait_for $((1 * SPA_SLOW)) opens $((5050 + i)) && opened=$((opened + 1))
 done
+if [ "$SPA_SLOW" -gt 1 ]; then
+	check "the flood lasted through the knocks" kill -0 $FLOOD
+	kill $FLOOD
+fi
 wait $FLOOD 2>/dev/null
 check_eq "every valid knock opens during a junk flood" 5 "$opened"
 after=$(counter unknown_key)
