@@ -43,6 +43,9 @@ wait_for $((10 * SPA_SLOW)) grep -q '^Uid:[[:space:]]*65534' "/proc/$PID/status"
 check_eq "pid file holds spad's pid" "$PID" "$(cat "$T/run/spad.pid" 2>/dev/null)"
 check_eq "the missing pid file directory is created for the user" nobody "$(stat -c %U "$T/run" 2>/dev/null)"
 check_eq "runs as nobody" 65534 "$(awk '/^Uid:/ {print $2}' /proc/$PID/status)"
+# The kernel gives a non-dumpable process's /proc files to root: spad runs as
+# nobody, so root-owned means PR_SET_DUMPABLE 0 (no core of its seeds and keys).
+check_eq "not dumpable (its /proc entries stay root's)" root "$(stat -c %U /proc/$PID/status)"
 check_eq "keeps only CAP_NET_ADMIN and CAP_NET_RAW" 0000000000003000 "$(awk '/^CapEff:/ {print $2}' /proc/$PID/status)"
 check_eq "permitted set the same" 0000000000003000 "$(awk '/^CapPrm:/ {print $2}' /proc/$PID/status)"
 check "its table is installed" ip netns exec $S nft list table inet spadt3
