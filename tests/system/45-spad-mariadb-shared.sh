@@ -22,28 +22,6 @@ at_exit "mariadb --no-defaults --socket='$SOCK' -uroot -e 'DROP DATABASE IF EXIS
 
 C=spaF5c
 ns_add $C
-cat >"$T/echo.py" <<'EOF'
-import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(64)
-while True:
-    c, _ = s.accept()
-    try:
-        c.sendall(b"hi\n")
-    except OSError:
-        pass
-    c.close()
-EOF
-cat >"$T/conn.py" <<'EOF'
-import socket, sys
-s = socket.socket(); s.settimeout(0.6)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-try:
-    s.bind((sys.argv[3], int(sys.argv[4]))); s.connect((sys.argv[1], int(sys.argv[2])))
-    print("open" if s.recv(3) == b"hi\n" else "closed")
-except OSError:
-    print("closed")
-EOF
 SPADS=()
 for g in 1 2; do
 	S=spaF5s$g
@@ -65,7 +43,7 @@ for g in 1 2; do
 	pid_file = $T/gw$g.pid
 	gateway = gw$g
 	EOF
-	bg_start echo$g in_ns $S python3 "$T/echo.py" $PORT
+	bg_start echo$g in_ns $S python3 "$SPA_SRC/tests/system/tcp-hi-server.py" $PORT
 done
 "$SB/spa-admin" -c "$T/gw1.conf" --sql-dir "$SPA_SRC/sql" init >>"$T/log" 2>&1
 SEED=$(openssl rand -hex 32)
@@ -77,7 +55,7 @@ for g in 1 2; do
 	wait_for 10 in_ns spaF5s$g "$SB/spad-testctl" "$T/ctl$g.sock" status
 done
 at_exit 'cat "$T"/spad*.out >&2'
-conn() { in_ns $C python3 "$T/conn.py" 10.240.5$1.1 $PORT 10.240.5$1.2 $2; }
+conn() { in_ns $C python3 "$SPA_SRC/tests/system/tcp-hi-probe.py" 10.240.5$1.1 $PORT 10.240.5$1.2 $2; }
 counter() { in_ns spaF5s$1 "$SB/spad-testctl" "$T/ctl$1.sock" status | awk -F= -v k="$2" '$1 == k {print $2}'; }
 wait_for 5 in_ns $C ping -c1 -W1 10.240.51.1
 wait_for 5 in_ns $C ping -c1 -W1 10.240.52.1

@@ -21,30 +21,8 @@ ns_add $S
 ns_add $C
 veth_pair $C vF6c $CA/24 $S vF6s $SA/24
 wait_for 5 in_ns $C ping -c1 -W1 $SA
-cat >"$T/echo.py" <<'EOF'
-import socket, sys
-s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-s.bind(("0.0.0.0", int(sys.argv[1]))); s.listen(64)
-while True:
-    c, _ = s.accept()
-    try:
-        c.sendall(b"hi\n")
-    except OSError:
-        pass
-    c.close()
-EOF
-cat >"$T/conn.py" <<'EOF'
-import socket, sys
-s = socket.socket(); s.settimeout(0.6)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-try:
-    s.bind((sys.argv[3], int(sys.argv[4]))); s.connect((sys.argv[1], int(sys.argv[2])))
-    print("open" if s.recv(3) == b"hi\n" else "closed")
-except OSError:
-    print("closed")
-EOF
-bg_start echo in_ns $S python3 "$T/echo.py" $PORT
-conn() { in_ns $C python3 "$T/conn.py" $SA $PORT $CA "$1"; }
+bg_start echo in_ns $S python3 "$SPA_SRC/tests/system/tcp-hi-server.py" $PORT
+conn() { in_ns $C python3 "$SPA_SRC/tests/system/tcp-hi-probe.py" $SA $PORT $CA "$1"; }
 ctl() { in_ns $S "$SB/spad-testctl" "$T/ctl.sock" "$@"; }
 status() { ctl status | awk -F= -v k="$1" '$1 == k {print $2}'; }
 CNT=0
