@@ -45,20 +45,13 @@ check "spa-admin add alice, export a credential" adm add --aid alice --user root
 bg_start spad ip netns exec $S "$D" -f -c "$T/spad.conf"
 wait_for $((10 * SPA_SLOW)) test -S "$T/ctl.sock"
 
-mkdir -p /run/sshd
-ssh-keygen -q -t ed25519 -N '' -f "$T/hostkey"
 ssh-keygen -q -t ed25519 -N '' -f "$T/id"
 cp "$T/id.pub" "$T/authorized_keys"
 # sshd_config: the shipped example (UsePAM off here: pam_spa is 61's subject)
-sed -e 's/^Port 22$/Port 2222/' -e 's/^UsePAM yes$/UsePAM no/' "$SPA_SRC/ssh/sshd_config" >"$T/sshd_config"
-cat >>"$T/sshd_config" <<EOF
-ListenAddress $SA
-HostKey $T/hostkey
-PidFile $T/sshd.pid
-AuthorizedKeysFile $T/authorized_keys
-PermitRootLogin prohibit-password
-StrictModes no
-EOF
+check "sshd_config from the shipped example" sshd_config_make $SA \
+	"AuthorizedKeysFile $T/authorized_keys" "PermitRootLogin prohibit-password"
+sed -i 's/^UsePAM yes$/UsePAM no/' "$T/sshd_config"
+check "... with UsePAM no" grep -qx "UsePAM no" "$T/sshd_config"
 bg_start sshd ip netns exec $S /usr/sbin/sshd -D -e -f "$T/sshd_config"
 wait_for $((5 * SPA_SLOW)) in_ns $S "$K" --check $SA 2222
 

@@ -97,19 +97,8 @@ check "spad answers on its control socket" wait_for 10 adm status
 # --- sshd from the shipped sshd_config, PAM service from the shipped pam.d line -------
 SVC=spae61-sshd-$$
 ln -s /usr/sbin/sshd "$T/$SVC"
-mkdir -p /run/sshd
-ssh-keygen -q -t ed25519 -N '' -f "$T/hostkey"
-sed -e 's/^Port 22$/Port 2222/' "$SPA_SRC/ssh/sshd_config" >"$T/sshd_config"
-cat >>"$T/sshd_config" <<EOF
-# test only
-ListenAddress $SA
-HostKey $T/hostkey
-PidFile $T/sshd.pid
-AuthorizedKeysFile $T/keys/%u
-StrictModes no
-PermitRootLogin no
-LogLevel VERBOSE
-EOF
+check "sshd_config from the shipped example" sshd_config_make $SA \
+	"AuthorizedKeysFile $T/keys/%u" "PermitRootLogin no" "LogLevel VERBOSE"
 check "the shipped sshd_config has UsePAM yes" grep -qx "UsePAM yes" "$T/sshd_config"
 # The stack around pam_spa is hermetic (pam_permit): the check is pam_spa's alone.
 at_exit "rm -f '/etc/pam.d/$SVC'"

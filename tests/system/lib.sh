@@ -133,3 +133,24 @@ print(hashlib.scrypt(sys.argv[1].encode(), salt=b"spa/1 " + sys.argv[2].encode()
 }
 # secret_password PASSWORD AID: register a password and its derived key.
 secret_password() { secret "$1" "$(pw_key "$1" "$2")"; }
+
+# sshd_config_make ADDR [LINE...]: $T/sshd_config from the shipped
+# ssh/sshd_config (the file users copy) on port 2222, listening on ADDR,
+# with a fresh host key and its pid file in $T, StrictModes off (files in
+# $T), then each LINE.  sshd takes a keyword's first value: to change one
+# the shipped file sets (UsePAM), edit the result.  Makes /run/sshd.
+sshd_config_make() {
+	local a=$1 l; shift
+	mkdir -p /run/sshd
+	[ -e "$T/hostkey" ] || ssh-keygen -q -t ed25519 -N '' -f "$T/hostkey"
+	sed -e 's/^Port 22$/Port 2222/' "$SPA_SRC/ssh/sshd_config" >"$T/sshd_config"
+	{
+		echo "# test only"
+		echo "ListenAddress $a"
+		echo "HostKey $T/hostkey"
+		echo "PidFile $T/sshd.pid"
+		echo "StrictModes no"
+		for l in "$@"; do echo "$l"; done
+	} >>"$T/sshd_config"
+	grep -qx 'Port 2222' "$T/sshd_config"
+}
