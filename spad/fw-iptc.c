@@ -19,7 +19,8 @@
  *
  * The two libraries differ only in the entry header (ipt_entry, ip6t_entry)
  * and their function prefix: struct fam wraps the functions, the e_*
- * helpers the header, and everything else is written once.  A host without
+ * helpers of fw-iptc-entry.c the header (that file builds and reads the
+ * rules' bytes), and everything else is written once.  A host without
  * IPv6 (no /proc/net/if_inet6) has no IPv6 door to guard: the ip6 family is
  * skipped there; anywhere else failing to set it up fails the start.
  *
@@ -32,7 +33,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,23 +42,21 @@
 #include <libiptc/libiptc.h>
 #include <libiptc/libip6tc.h>
 #include <linux/netfilter/nf_conntrack_common.h>
-#include <linux/netfilter/xt_comment.h>
 #include <linux/netfilter/xt_state.h>
 #include <linux/netfilter/xt_tcpudp.h>
 #include <linux/netfilter/xt_time.h>
 #include <linux/netfilter_ipv6/ip6_tables.h>
 #ifdef HAVE_CONNTRACK
-#include <libnetfilter_conntrack/libnetfilter_conntrack.h>
+#include "fw-ct.h"
 #endif
 
 #include "spa_err.h"
 #include "fw-int.h"
+#include "fw-iptc-entry.h"
 
-#define ENTRY_MAX 1024
 #define TABLE "filter"
 
 static const xt_chainlabel input_chain = "INPUT";
-static const uint8_t v4pfx[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
 /* One address family's library, behind entry-agnostic wrappers. */
 struct fam {
@@ -121,270 +119,12 @@ struct iptc_priv {
 	struct live *g;
 	size_t n, cap;
 #ifdef HAVE_CONNTRACK
-	struct nfct_handle *ct;
+	struct fw_ct *ct;
 	fw_used_cb used;
 	void *arg;
 	struct fw *f;
 #endif
 };
-
-/* ---- the entry header of either family ---------------------------------------- */
-
-static size_t
-e_hdr(int v6)
-{
-	return XT_ALIGN(v6 ? sizeof(struct ip6t_entry) : sizeof(struct ipt_entry));
-}
-
-static uint16_t
-e_toff(const void *e, int v6)
-{
-	return v6 ? ((const struct ip6t_entry *)e)->target_offset : ((const struct ipt_entry *)e)->target_offset;
-}
-
-static uint16_t
-e_noff(const void *e, int v6)
-{
-	return v6 ? ((const struct ip6t_entry *)e)->next_offset : ((const struct ipt_entry *)e)->next_offset;
-}
-
-static void
-e_set_offs(void *e, int v6, uint16_t toff, uint16_t noff)
-{
-	if (v6) {
-		((struct ip6t_entry *)e)->target_offset = toff;
-		((struct ip6t_entry *)e)->next_offset = noff;
-	} else {
-		((struct ipt_entry *)e)->target_offset = toff;
-		((struct ipt_entry *)e)->next_offset = noff;
-	}
-}
-
-static void
-e_zero_counters(void *e, int v6)
-{
-	if (v6)
-		memset(&((struct ip6t_entry *)e)->counters, 0, sizeof(struct xt_counters));
-	else
-		memset(&((struct ipt_entry *)e)->counters, 0, sizeof(struct xt_counters));
-}
-
-/* Source address (16 bytes, IPv4-mapped for v4) with prefix length in family terms. */
-static void
-e_set_src(void *e, int v6, const uint8_t a[16], unsigned plen)
-{
-	unsigned i;
-
-	if (v6) {
-		struct ip6t_entry *x = e;
-
-		memcpy(&x->ipv6.src, a, 16);
-		for (i = 0; i < 128; i++)
-			if (i < plen)
-				x->ipv6.smsk.s6_addr[i / 8] |= (uint8_t)(0x80 >> (i % 8));
-	} else {
-		struct ipt_entry *x = e;
-
-		memcpy(&x->ip.src, a + 12, 4);
-		x->ip.smsk.s_addr = plen == 0 ? 0 : htonl(0xffffffffu << (32 - plen));
-	}
-}
-
-static void
-e_get_src(const void *e, int v6, uint8_t out[16])
-{
-	if (v6)
-		memcpy(out, &((const struct ip6t_entry *)e)->ipv6.src, 16);
-	else {
-		memcpy(out, v4pfx, sizeof(v4pfx));
-		memcpy(out + 12, &((const struct ipt_entry *)e)->ip.src, 4);
-	}
-}
-
-static void
-e_set_proto(void *e, int v6, uint8_t proto)
-{
-	if (v6) {
-		((struct ip6t_entry *)e)->ipv6.proto = proto;
-		((struct ip6t_entry *)e)->ipv6.flags |= IP6T_F_PROTO;	/* else proto is ignored */
-	} else
-		((struct ipt_entry *)e)->ip.proto = proto;
-}
-
-static uint8_t
-e_proto(const void *e, int v6)
-{
-	return v6 ? (uint8_t)((const struct ip6t_entry *)e)->ipv6.proto : (uint8_t)((const struct ipt_entry *)e)->ip.proto;
-}
-
-static void
-e_set_lo(void *e, int v6)
-{
-	if (v6) {
-		strcpy(((struct ip6t_entry *)e)->ipv6.iniface, "lo");
-		memset(((struct ip6t_entry *)e)->ipv6.iniface_mask, 0xff, 3);
-	} else {
-		strcpy(((struct ipt_entry *)e)->ip.iniface, "lo");
-		memset(((struct ipt_entry *)e)->ip.iniface_mask, 0xff, 3);
-	}
-}
-
-/* ---- building entries ------------------------------------------------------------- */
-
-/* An entry under construction. */
-struct ent {
-	uint8_t b[ENTRY_MAX];
-	size_t len;
-	int v6;
-	int err;
-};
-
-static void *
-ent_start(struct ent *x, int v6)
-{
-	memset(x, 0, sizeof(*x));
-	x->v6 = v6;
-	x->len = e_hdr(v6);
-	return x->b;
-}
-
-static void *
-ent_match(struct ent *x, const char *name, uint8_t rev, size_t datalen)
-{
-	size_t sz = XT_ALIGN(sizeof(struct xt_entry_match) + datalen);
-	struct xt_entry_match *m;
-
-	if (x->len + sz > sizeof(x->b)) {
-		x->err = 1;
-		return NULL;
-	}
-	m = (struct xt_entry_match *)(x->b + x->len);
-	m->u.match_size = (uint16_t)sz;
-	snprintf(m->u.user.name, sizeof(m->u.user.name), "%s", name);
-	m->u.user.revision = rev;
-	x->len += sz;
-	return m->data;
-}
-
-/* Close the entry with target ("ACCEPT", "DROP" or a chain name). */
-static int
-ent_finish(struct ent *x, const char *target)
-{
-	size_t sz = XT_ALIGN(sizeof(struct xt_standard_target));
-	struct xt_entry_target *t;
-	size_t n = strlen(target);
-	size_t toff = x->len;
-
-	if (x->err || x->len + sz > sizeof(x->b) || n >= sizeof(t->u.user.name))
-		return -1;
-	t = (struct xt_entry_target *)(x->b + x->len);
-	t->u.target_size = (uint16_t)sz;
-	memcpy(t->u.user.name, target, n + 1);
-	x->len += sz;
-	e_set_offs(x->b, x->v6, (uint16_t)toff, (uint16_t)x->len);
-	return 0;
-}
-
-static void
-m_state(struct ent *x, unsigned mask)
-{
-	struct xt_state_info *s = ent_match(x, "state", 0, sizeof(*s));
-
-	if (s != NULL)
-		s->statemask = mask;
-}
-
-static void
-m_ports(struct ent *x, uint8_t proto, uint16_t sport, uint16_t dport)
-{
-	e_set_proto(x->b, x->v6, proto);
-	if (proto == 6) {
-		struct xt_tcp *t = ent_match(x, "tcp", 0, sizeof(*t));
-
-		if (t == NULL)
-			return;
-		t->spts[0] = sport;
-		t->spts[1] = sport != 0 ? sport : 0xffff;
-		t->dpts[0] = t->dpts[1] = dport;
-	} else {
-		struct xt_udp *u = ent_match(x, "udp", 0, sizeof(*u));
-
-		if (u == NULL)
-			return;
-		u->spts[0] = sport;
-		u->spts[1] = sport != 0 ? sport : 0xffff;
-		u->dpts[0] = u->dpts[1] = dport;
-	}
-}
-
-static void
-m_comment(struct ent *x, const char *label, const char *what)
-{
-	struct xt_comment_info *c = ent_match(x, "comment", 0, sizeof(*c));
-
-	if (c != NULL)
-		snprintf(c->comment, sizeof(c->comment), "%s:%s", label, what);
-}
-
-static void
-m_time(struct ent *x, time_t stop)
-{
-	struct xt_time_info *t = ent_match(x, "time", 0, sizeof(*t));
-
-	if (t == NULL)
-		return;
-	t->date_start = 0;
-	t->date_stop = (uint32_t)stop;
-	t->daytime_start = XT_TIME_MIN_DAYTIME;
-	t->daytime_stop = XT_TIME_MAX_DAYTIME;
-	t->monthdays_match = XT_TIME_ALL_MONTHDAYS;
-	t->weekdays_match = XT_TIME_ALL_WEEKDAYS;
-}
-
-static void
-m_icmp6(struct ent *x, uint8_t type)
-{
-	struct ip6t_icmp *i;
-
-	e_set_proto(x->b, 1, IPPROTO_ICMPV6);
-	if ((i = ent_match(x, "icmp6", 0, sizeof(*i))) == NULL)
-		return;
-	i->type = type;
-	i->code[0] = 0;
-	i->code[1] = 0xff;
-}
-
-static int
-grant_entry(struct ent *x, const char *label, const struct fw_tuple *t, const char *aid, time_t stop)
-{
-	int v6 = !fw_tuple_is_v4(t);
-	void *e = ent_start(x, v6);
-
-	e_set_src(e, v6, t->src, v6 ? 128 : 32);
-	m_ports(x, t->proto, t->sport, t->dport);
-	m_state(x, XT_STATE_BIT(IP_CT_NEW));
-	m_time(x, stop);
-	m_comment(x, label, aid);
-	return ent_finish(x, "ACCEPT");
-}
-
-/* Find a match by name inside e; NULL if absent. */
-static const struct xt_entry_match *
-find_match(const void *e, int v6, const char *name)
-{
-	size_t off = e_hdr(v6), toff = e_toff(e, v6);
-
-	while (off + sizeof(struct xt_entry_match) <= toff) {
-		const struct xt_entry_match *m = (const void *)((const uint8_t *)e + off);
-
-		if (m->u.match_size < sizeof(*m))
-			break;
-		if (strcmp(m->u.user.name, name) == 0)
-			return m;
-		off += m->u.match_size;
-	}
-	return NULL;
-}
 
 /* ---- the kernel side ---------------------------------------------------------------- */
 
@@ -562,34 +302,6 @@ build(struct fw *f, const struct fw_opts *o, int keep_kernel_grants, char *err, 
 	return 0;
 }
 
-/*
- * Same grant rule?  Matches are compared by name and data, not byte for byte:
- * the kernel leaves stray bytes of its own pointer in the names it returns.
- */
-static int
-same_rule(const void *a, const void *b, int v6)
-{
-	size_t off = e_hdr(v6), toff = e_toff(a, v6);
-	uint8_t sa[16], sb[16];
-
-	e_get_src(a, v6, sa);
-	e_get_src(b, v6, sb);
-	if (memcmp(sa, sb, 16) != 0 || e_proto(a, v6) != e_proto(b, v6) || toff != e_toff(b, v6))
-		return 0;
-	while (off + sizeof(struct xt_entry_match) <= toff) {
-		const struct xt_entry_match *ma = (const void *)((const uint8_t *)a + off);
-		const struct xt_entry_match *mb = (const void *)((const uint8_t *)b + off);
-
-		if (ma->u.match_size != mb->u.match_size || ma->u.match_size < sizeof(*ma) ||
-		    off + ma->u.match_size > toff ||
-		    strncmp(ma->u.user.name, mb->u.user.name, sizeof(ma->u.user.name)) != 0 ||
-		    memcmp(ma->data, mb->data, ma->u.match_size - sizeof(*ma)) != 0)
-			return 0;
-		off += ma->u.match_size;
-	}
-	return off == toff;
-}
-
 static const struct fam *
 fam_of(const struct fw_tuple *t)
 {
@@ -648,55 +360,26 @@ find_live(const struct iptc_priv *p, const struct fw_tuple *t)
 }
 
 #ifdef HAVE_CONNTRACK
-static int
-on_ct(enum nf_conntrack_msg_type type, struct nf_conntrack *ct, void *data)
+/* A new connection: if a grant let it in, the grant is used; delete its rule. */
+static void
+on_ct(void *arg, const struct fw_tuple *c)
 {
-	struct iptc_priv *p = data;
-	struct fw_tuple t;
-	uint8_t l3 = nfct_get_attr_u8(ct, ATTR_ORIG_L3PROTO);
-	uint32_t a;
+	struct iptc_priv *p = arg;
+	struct fw_tuple t = *c;
 	char err[256];
 	int i;
 
-	(void)type;
-	memset(&t, 0, sizeof(t));
-	if (l3 == AF_INET) {
-		memcpy(t.src, v4pfx, sizeof(v4pfx));
-		a = nfct_get_attr_u32(ct, ATTR_ORIG_IPV4_SRC);
-		memcpy(t.src + 12, &a, 4);
-	} else if (l3 == AF_INET6) {
-		const void *s6 = nfct_get_attr(ct, ATTR_ORIG_IPV6_SRC);
-
-		if (s6 == NULL)
-			return NFCT_CB_CONTINUE;
-		memcpy(t.src, s6, 16);
-	} else
-		return NFCT_CB_CONTINUE;
-	t.proto = nfct_get_attr_u8(ct, ATTR_ORIG_L4PROTO);
-	if (t.proto != 6 && t.proto != 17)
-		return NFCT_CB_CONTINUE;
-	t.sport = ntohs(nfct_get_attr_u16(ct, ATTR_ORIG_PORT_SRC));
-	t.dport = ntohs(nfct_get_attr_u16(ct, ATTR_ORIG_PORT_DST));
 	if ((i = find_live(p, &t)) < 0) {
 		t.sport = 0;	/* a grant for any source port */
 		if ((i = find_live(p, &t)) < 0)
-			return NFCT_CB_CONTINUE;
+			return;
 	}
 	t = p->g[i].t;
 	(void)drop_live(p->f, (size_t)i, err, sizeof(err));
 	if (p->used != NULL)
 		p->used(p->arg, &t);
-	return NFCT_CB_CONTINUE;
 }
 #endif
-
-static const char *
-comment_of(const void *e, int v6)
-{
-	const struct xt_entry_match *m = find_match(e, v6, "comment");
-
-	return m != NULL ? ((const struct xt_comment_info *)m->data)->comment : "";
-}
 
 /* Base rules build_fam() makes for o in this family. */
 static size_t
@@ -801,22 +484,15 @@ iptc_open_(struct fw *f, const struct fw_opts *o, char *err, size_t errlen)
 #ifdef HAVE_CONNTRACK
 	p->f = f;
 	/* listen before the rules go in so no first connection is missed */
-	if ((p->ct = nfct_open(CONNTRACK, NF_NETLINK_CONNTRACK_NEW)) == NULL) {
-		snprintf(err, errlen, "conntrack events: %s", strerror(errno));
+	if ((p->ct = fw_ct_open(on_ct, p, err, errlen)) == NULL) {
 		free(p);
 		f->priv = NULL;
 		return SPA_ERR_SYSTEM;
 	}
-	nfct_callback_register(p->ct, NFCT_T_NEW, on_ct, p);
-	{
-		int fd = nfct_fd(p->ct), fl = fcntl(fd, F_GETFL);
-
-		(void)fcntl(fd, F_SETFL, fl | O_NONBLOCK);
-	}
 #endif
 	if ((r = build(f, o, 1, err, errlen)) != 0) {
 #ifdef HAVE_CONNTRACK
-		nfct_close(p->ct);
+		fw_ct_close(p->ct);
 #endif
 		free(p->g);
 		free(p);
@@ -887,7 +563,7 @@ iptc_event_fd(const struct fw *f)
 #ifdef HAVE_CONNTRACK
 	const struct iptc_priv *p = f->priv;
 
-	return nfct_fd(p->ct);
+	return fw_ct_fd(p->ct);
 #else
 	(void)f;
 	return -1;
@@ -902,7 +578,7 @@ iptc_events(struct fw *f, fw_used_cb used, void *arg)
 
 	p->used = used;
 	p->arg = arg;
-	(void)nfct_catch(p->ct);	/* non-blocking: returns when the socket is drained */
+	fw_ct_read(p->ct);
 #else
 	(void)f;
 	(void)used;
@@ -944,7 +620,7 @@ iptc_close_(struct fw *f, int remove_rules)
 		fm->free(h);
 	}
 #ifdef HAVE_CONNTRACK
-	nfct_close(p->ct);
+	fw_ct_close(p->ct);
 #endif
 	free(p->g);
 	free(p);

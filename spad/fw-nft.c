@@ -22,6 +22,12 @@
  * missing from its set is NOT put back: the kernel deletes an element on its
  * first connection, so spad cannot tell a used grant from a deleted one, and
  * when in doubt the door stays shut (the client knocks again).
+ *
+ * With libnetfilter_conntrack, spad also listens to the kernel's NEW
+ * connection events: the first connection a grant let in marks it used
+ * (fw_events), as the iptables backend does.  Without them (not built in,
+ * or the kernel refuses the subscription) nothing else changes: a grant's
+ * use is then known only when pam_spa asks about its connection.
  */
 
 #include <ctype.h>
@@ -34,6 +40,9 @@
 
 #include "spa_err.h"
 #include "fw-int.h"
+#ifdef HAVE_CONNTRACK
+#include "fw-ct.h"
+#endif
 
 #define SCRIPT_MAX 16384
 
@@ -42,6 +51,7 @@ struct ngrant {
 	char set[4];		/* g4, ga4, g6, ga6 */
 	char key[96];		/* as element_key() writes it and nft lists it */
 	time_t expires;
+	int used;		/* conntrack saw its first connection */
 };
 
 struct nft_priv {
@@ -49,11 +59,19 @@ struct nft_priv {
 	struct ngrant *g;
 	size_t n, cap;
 	char *chain_text;	/* "list chain" right after spad built it */
+#ifdef HAVE_CONNTRACK
+	struct fw_ct *ct;	/* NULL: no conntrack events */
+	fw_used_cb used;
+	void *arg;
+#endif
 };
 
 static const char *const sets[] = { "g4", "ga4", "g6", "ga6" };
 
 static unsigned reconcile_set(struct fw *f, const char *set, time_t now, int adopt);
+#ifdef HAVE_CONNTRACK
+static void on_ct(void *arg, const struct fw_tuple *c);
+#endif
 
 struct script {
 	char buf[SCRIPT_MAX];
@@ -242,6 +260,13 @@ nft_open(struct fw *f, const struct fw_opts *o, char *err, size_t errlen)
 	if (r == 0)
 		for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)
 			(void)reconcile_set(f, sets[i], time(NULL), 1);
+#ifdef HAVE_CONNTRACK
+	if (r == 0) {
+		char cterr[128];
+
+		p->ct = fw_ct_open(on_ct, p, cterr, sizeof(cterr));	/* optional: see the top */
+	}
+#endif
 out:
 	if (r != 0) {
 		nft_ctx_free(p->ctx);
@@ -313,6 +338,7 @@ remember_key(struct nft_priv *p, const char *set, const char *key, time_t expire
 		snprintf(p->g[i].key, sizeof(p->g[i].key), "%s", key);
 	}
 	p->g[i].expires = expires;
+	p->g[i].used = 0;	/* a new grant, or a repeated knock: the kernel re-added it */
 }
 
 static void
@@ -334,6 +360,33 @@ forget(struct nft_priv *p, const struct fw_tuple *t)
 	if (i >= 0)
 		p->g[i] = p->g[--p->n];
 }
+
+#ifdef HAVE_CONNTRACK
+/* A new connection: the first one a live grant let in marks the grant used
+ * (the kernel already deleted its element). */
+static void
+on_ct(void *arg, const struct fw_tuple *c)
+{
+	struct nft_priv *p = arg;
+	struct fw_tuple t = *c;
+	char k[128];
+	const char *set;
+	ssize_t i;
+	int any;
+
+	for (any = 0; any < 2; any++) {
+		if (any)
+			t.sport = 0;	/* a grant for any source port */
+		set = element_key(&t, k, sizeof(k));
+		if ((i = find_key(p, set, k)) < 0 || p->g[i].used || p->g[i].expires < time(NULL))
+			continue;
+		p->g[i].used = 1;
+		if (p->used != NULL)
+			p->used(p->arg, &t);
+		return;
+	}
+}
+#endif
 
 static int
 nft_grant(struct fw *f, const struct fw_tuple *t, const char *aid, unsigned timeout_s,
@@ -505,6 +558,9 @@ nft_close(struct fw *f, int remove_rules)
 		sadd(&s, "add table inet %s\ndelete table inet %s\n", f->opts.label, f->opts.label);
 		(void)run(f, &s, err, sizeof(err));
 	}
+#ifdef HAVE_CONNTRACK
+	fw_ct_close(p->ct);
+#endif
 	nft_ctx_free(p->ctx);
 	free(p->chain_text);
 	free(p->g);
@@ -512,14 +568,39 @@ nft_close(struct fw *f, int remove_rules)
 	f->priv = NULL;
 }
 
+#ifdef HAVE_CONNTRACK
+static int
+nft_event_fd(const struct fw *f)
+{
+	const struct nft_priv *p = f->priv;
+
+	return fw_ct_fd(p->ct);
+}
+
+static void
+nft_events(struct fw *f, fw_used_cb used, void *arg)
+{
+	struct nft_priv *p = f->priv;
+
+	p->used = used;
+	p->arg = arg;
+	fw_ct_read(p->ct);
+}
+#endif
+
 const struct fw_ops fw_nft_ops = {
 	.name = "nftables",
 	.open = nft_open,
 	.reconfigure = nft_reconfigure,
 	.grant = nft_grant,
 	.revoke = nft_revoke,
+#ifdef HAVE_CONNTRACK
+	.event_fd = nft_event_fd,
+	.events = nft_events,
+#else
 	.event_fd = NULL,
 	.events = NULL,
+#endif
 	.tick = NULL,
 	.reconcile = nft_reconcile,
 	.close = nft_close,

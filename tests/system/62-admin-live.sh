@@ -82,6 +82,8 @@ row=$(adm grants | awk '$1 == "alice62"')
 check_eq "grants: the knock's row (aid, source, port, users, not used)" \
 	"alice62 $CA:5000 tcp/$PORT u62a,u62b -" "$(echo "$row" | awk '{print $1, $2, $3, $4, $NF}')"
 check "the grant opens" conn 5000
+used_col() { [ "$(adm grants | awk '$1 == "alice62" && $2 == "'$CA':5000" {print $NF}')" != - ]; }
+check "grants: its first connection fills USED (conntrack)" wait_for 5 used_col
 
 # --- allow ------------------------------------------------------------------------------
 out=$(adm allow alice62 $CA2 tcp/$PORT --sport 6000 --timeout 5); rc=$?

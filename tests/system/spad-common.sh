@@ -160,7 +160,12 @@ check_eq "knock accepted" 1 "$(counter accepted)"
 check_eq "not from another address" closed "$(conn $PORT 5000 $CA2)"
 check_eq "not from another source port" closed "$(conn $PORT 5001)"
 check_eq "not another port" closed "$(conn $OTHER 5000)"
+# used: conntrack's NEW event for the first connection through the grant
+grant_used() { ip netns exec $S $SB/spad-testctl $T/ctl.sock grants | grep -A8 '^aid=alice$' | grep -m1 '^used='; }
+grant_is_used() { case "$(grant_used)" in used=0 | "") return 1 ;; esac; }
+check_eq "the grant is not used before a connection" used=0 "$(grant_used)"
 check_eq "the requested 4-tuple opens" open "$(conn $PORT 5000)"
+check "... and spad saw its first connection: the grant is used" wait_for $((5 * SPA_SLOW)) grant_is_used
 check_eq "a second connection is refused" closed "$(conn $PORT 5000)"
 out=$(ctl check user=alice rhost=$CA rport=5000 lport=$PORT)
 check_eq "control check: the login is covered" ok "$(echo "$out" | head -1)"
