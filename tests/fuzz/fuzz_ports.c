@@ -39,9 +39,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		if (spa_ports_format(ps, n, out, sizeof(out)) != 0)
 			abort();
-		if (spa_ports_parse(out, ps2, MAXP, &n2, NULL) != 0 || n2 != n ||
-		    memcmp(ps, ps2, n * sizeof(ps[0])) != 0)
+		/* member by member: C leaves padding unspecified (memcmp of the
+		 * structs aborted on stack garbage in the byte after proto) */
+		if (spa_ports_parse(out, ps2, MAXP, &n2, NULL) != 0 || n2 != n)
 			abort();
+		for (i = 0; i < n; i++)
+			if (ps[i].proto != ps2[i].proto || ps[i].port != ps2[i].port)
+				abort();
 	}
 	if (spa_port_parse(text, &port) == 0 && port == 0)
 		abort();
