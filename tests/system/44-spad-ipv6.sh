@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# spa-wrap: asan
+# (not valgrind: there 41, 43, 50 and 51 cover spad, spa-admin and spa-knock, in CI time)
 # 44-spad-ipv6: spad over IPv6 with both firewall backends.  A client and a
 # server namespace joined by a veth pair with IPv6 (fd00:f::/64) and IPv4
 # addresses; a knock sent over IPv6 opens exactly the requested IPv6 tuple

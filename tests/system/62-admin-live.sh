@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# spa-wrap: asan
+# (not valgrind: there 41, 43, 50 and 51 cover spad, spa-admin and spa-knock, in CI time)
 # 62-admin-live.sh - spa-admin's verbs that talk to a running spad over its
 # control socket: grants, status, allow, established.  spad (nftables,
 # SQLite) in a server namespace, knocks and connects from a client one.
