@@ -15,8 +15,9 @@
  * On start the chain is rebuilt in one transaction while the sets are kept:
  * grants still live in the kernel survive a restart or a reload as they are.
  *
- * Reconciliation (fw_reconcile): the chain as listed is compared with the
- * listing taken after spad last built it, and rebuilt when it differs (a
+ * Reconciliation (fw_reconcile): the chains as listed (input, and knocks,
+ * which leaves UDP to spa_port untracked) are compared with the listing
+ * taken after spad last built them, and rebuilt when they differ (a
  * rule deleted, duplicated or added behind spad's back).  Set elements spad
  * did not grant, or whose expiry lies beyond spad's, are deleted.  A grant
  * missing from its set is NOT put back: the kernel deletes an element on its
@@ -58,7 +59,7 @@ struct nft_priv {
 	struct nft_ctx *ctx;
 	struct ngrant *g;
 	size_t n, cap;
-	char *chain_text;	/* "list chain" right after spad built it */
+	char *chain_text;	/* both chains as listed right after spad built them */
 #ifdef HAVE_CONNTRACK
 	struct fw_ct *ct;	/* NULL: no conntrack events */
 	fw_used_cb used;
@@ -138,14 +139,29 @@ list(struct fw *f, const char *kind, const char *what)
 	return strdup(o != NULL ? o : "");
 }
 
-/* Remember how the chain looks right after spad built it. */
+/* Both chains as listed, one malloc'd text; NULL if either is missing. */
+static char *
+chains(struct fw *f)
+{
+	char *in, *kn, *both = NULL;
+
+	if ((in = list(f, "chain", "input")) != NULL && (kn = list(f, "chain", "knocks")) != NULL) {
+		if (asprintf(&both, "%s%s", in, kn) < 0)
+			both = NULL;
+		free(kn);
+	}
+	free(in);
+	return both;
+}
+
+/* Remember how the chains look right after spad built them. */
 static void
 snapshot(struct fw *f)
 {
 	struct nft_priv *p = f->priv;
 
 	free(p->chain_text);
-	p->chain_text = list(f, "chain", "input");
+	p->chain_text = chains(f);
 }
 
 static void
@@ -176,6 +192,11 @@ add_chain(struct script *s, const struct fw_opts *o)
 		"nd-router-solicit", "nd-router-advert" };
 	size_t i;
 
+	/* knocks are read from the capture, never delivered: not tracked */
+	sadd(s, "add chain inet %s knocks { type filter hook prerouting priority raw; }\n", l);
+	sadd(s, "flush chain inet %s knocks\n", l);
+	if (o->notrack_udp_port != 0)
+		sadd(s, "add rule inet %s knocks udp dport %u notrack\n", l, o->notrack_udp_port);
 	sadd(s, "add chain inet %s input { type filter hook input priority filter - 5; policy %s; }\n",
 	    l, o->block_all ? "drop" : "accept");
 	sadd(s, "flush chain inet %s input\n", l);
@@ -530,7 +551,7 @@ nft_reconcile(struct fw *f, time_t now, unsigned *fixed, char *err, size_t errle
 			p->g[i] = p->g[--p->n];
 		else
 			i++;
-	cur = list(f, "chain", "input");
+	cur = chains(f);
 	if (cur == NULL || p->chain_text == NULL || strcmp(cur, p->chain_text) != 0) {
 		free(cur);
 		if ((r = nft_reconfigure(f, &f->opts, err, errlen)) != 0)

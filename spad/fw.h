@@ -42,6 +42,9 @@ struct fw_opts {
 	size_t nallowed;
 	struct { uint8_t proto; uint16_t port; } protect[FW_PROTECT_MAX];
 	size_t nprotect;
+	/* spa_port: UDP to it is not tracked (nftables), so knocks and junk
+	 * sent there make no conntrack entry and no event; 0: none */
+	uint16_t notrack_udp_port;
 };
 
 struct fw;

@@ -79,6 +79,7 @@ spad_fw_opts(const struct spad_config *c, struct fw_opts *o, char *err, size_t e
 		o->protect[i].port = c->protect[i].port;
 	}
 	o->nprotect = i;
+	o->notrack_udp_port = c->spa_port;
 	return 0;
 }
 

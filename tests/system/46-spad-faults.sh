@@ -173,8 +173,19 @@ check_eq "nftables: door shut again" closed "$(conn 4205)"
 nftx add rule inet $L input tcp dport 22 accept
 check "nftables: a rule added to spad's chain is removed" wait_for $RW \
 	sh -c "! ip netns exec $S nft list chain inet $L input | grep -q 'dport 22 accept'"
+nftx flush chain inet $L knocks
+check "nftables: the knocks chain (notrack for spa_port) is restored on the next reconcile" wait_for $RW \
+	sh -c "ip netns exec $S nft list chain inet $L knocks | grep -q 'udp dport 62201 notrack'"
 knock --sport 4206
 check_eq "nftables: after all that a knock opens" open "$(conn 4206)"
+# protect mode lets UDP in, so conntrack would keep an entry for each datagram
+# (what a junk flood would fill): not for spa_port, which chain knocks untracks
+udp_to() { in_ns $C python3 -c "import socket; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('$SA', $1))"; }
+udp_to 62202
+check "nftables: conntrack keeps an entry for a datagram to another UDP port" \
+	ip netns exec $S grep -q 'dport=62202 ' /proc/net/nf_conntrack
+check_fail "nftables: ... but none for the knocks to spa_port 62201 (notrack)" \
+	ip netns exec $S grep -q 'dport=62201 ' /proc/net/nf_conntrack
 check "nftables: the repairs were logged" grep -q 'event=reconcile when=tick' "$T/nspad.out"
 knock --sport 4207
 kill -9 $SPAD_PID; wait $SPAD_PID 2>/dev/null
